@@ -1,0 +1,53 @@
+# Renkei — two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+ifeq ($(DB),postgres)
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/renkei
+endif
+
+.PHONY: run test setup migrate demo lint bench test-sqlite test-postgres clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py demo_logins
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+lint: setup
+	$(PY) -m ruff check renkei tests
+
+test: setup
+	$(PY) -m ruff check renkei tests
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-sqlite:
+	$(MAKE) test DB=sqlite
+
+test-postgres:
+	$(MAKE) test DB=postgres
+
+bench: setup
+	$(PY) manage.py bench
+
+clean:
+	rm -rf $(VENV) var staticfiles

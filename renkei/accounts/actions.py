@@ -1,0 +1,99 @@
+"""State changes of organisations and staff. Each runs in one transaction and writes its audit entry."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from renkei.audit.actions import log_event
+
+from .models import Membership, User
+from .roles import ROLES, SUPERVISOR
+
+
+def _other_active_supervisors(membership: Membership):
+    return Membership.objects.filter(
+        organisation=membership.organisation, role=SUPERVISOR, is_active=True
+    ).exclude(pk=membership.pk)
+
+
+@transaction.atomic
+def do_create_staff(*, request, organisation, username, display_name, kana, email, role, department,
+                    title, password) -> Membership:
+    """Create an account and its membership in `organisation`. The password must be changed at first login."""
+    if role not in ROLES:
+        raise ValidationError("役割が正しくありません。")
+    user = User(username=username, display_name=display_name, kana=kana, email=email,
+                must_change_password=True)
+    user.set_password(password)
+    user.save()
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role,
+                                           department=department, title=title)
+    log_event("staff.created", request=request, obj=membership, organisation=organisation,
+              data={"username": username, "role": role})
+    return membership
+
+
+@transaction.atomic
+def do_add_existing_user(*, request, organisation, user, role, department, title) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation,
+        defaults={"role": role, "department": department, "title": title},
+    )
+    if not created:
+        if membership.is_active:
+            raise ValidationError("この職員はすでに所属しています。")
+        membership.role, membership.department, membership.title = role, department, title
+        membership.is_active, membership.deactivated_at = True, None
+        membership.save()
+    log_event("staff.added", request=request, obj=membership, organisation=organisation,
+              data={"username": user.username, "role": role})
+    return membership
+
+
+@transaction.atomic
+def do_change_role(*, request, membership: Membership, role: str, department=None, title=None) -> Membership:
+    if role not in ROLES:
+        raise ValidationError("役割が正しくありません。")
+    if membership.role == SUPERVISOR and role != SUPERVISOR and not _other_active_supervisors(membership).exists():
+        raise ValidationError("管理者が一人もいなくなるため、役割を変更できません。")
+    before = membership.role
+    membership.role = role
+    if department is not None or title is not None:
+        membership.department = department
+        membership.title = title or ""
+    membership.save()
+    log_event("staff.role_changed", request=request, obj=membership, organisation=membership.organisation,
+              data={"from": before, "to": role})
+    return membership
+
+
+@transaction.atomic
+def do_deactivate_membership(*, request, membership: Membership, reason: str = "") -> Membership:
+    """Deactivate, never delete: records keep their author."""
+    if request is not None and membership.user_id == request.user.pk:
+        raise ValidationError("自分自身を無効化することはできません。")
+    if membership.role == SUPERVISOR and not _other_active_supervisors(membership).exists():
+        raise ValidationError("管理者が一人もいなくなるため、無効化できません。")
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    log_event("staff.deactivated", request=request, obj=membership, organisation=membership.organisation,
+              data={"reason": reason})
+    return membership
+
+
+@transaction.atomic
+def do_reactivate_membership(*, request, membership: Membership) -> Membership:
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    log_event("staff.reactivated", request=request, obj=membership, organisation=membership.organisation)
+    return membership
+
+
+@transaction.atomic
+def do_change_password(*, request, user: User, password: str) -> None:
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    log_event("auth.password_changed", request=request, actor=user, obj=user)

@@ -1,0 +1,75 @@
+"""Every page except login requires authentication; the acting membership is resolved once."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+SESSION_MEMBERSHIP_KEY = "renkei_membership_id"
+SESSION_LAST_SEEN_KEY = "renkei_last_seen"
+
+
+def is_public_path(path: str) -> bool:
+    return any(path.startswith(prefix) for prefix in settings.PUBLIC_PATH_PREFIXES)
+
+
+class LoginRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_public_path(request.path) and request.user.is_authenticated:
+            if self._idle_too_long(request):
+                logout(request)
+                messages.info(request, "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。")
+        if is_public_path(request.path) or request.user.is_authenticated:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "ログインが必要です。"}, status=401)
+        login_url = reverse(settings.LOGIN_URL)
+        if request.htmx:
+            response = JsonResponse({"detail": "ログインが必要です。"}, status=401)
+            response["HX-Redirect"] = login_url
+            return response
+        return redirect(f"{login_url}?next={request.get_full_path()}")
+
+    @staticmethod
+    def _idle_too_long(request) -> bool:
+        now = timezone.now()
+        last_seen = request.session.get(SESSION_LAST_SEEN_KEY)
+        request.session[SESSION_LAST_SEEN_KEY] = now.isoformat()
+        if not last_seen:
+            return False
+        idle = (now - datetime.fromisoformat(last_seen)).total_seconds()
+        return idle > settings.SESSION_IDLE_MINUTES * 60
+
+
+class ActiveMembershipMiddleware:
+    """Sets request.membership: the organisation and role the user is acting in now."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        if request.user.is_authenticated:
+            memberships = list(request.user.active_memberships())
+            if not memberships:
+                logout(request)
+                messages.error(request, "有効な所属がありません。管理者に連絡してください。")
+                return redirect(settings.LOGIN_URL)
+            wanted = request.session.get(SESSION_MEMBERSHIP_KEY)
+            request.membership = next((m for m in memberships if m.pk == wanted), memberships[0])
+            request.memberships = memberships
+            if (
+                request.user.must_change_password
+                and not is_public_path(request.path)
+                and request.path not in (reverse("accounts:password_change"), reverse("accounts:logout"))
+            ):
+                return redirect("accounts:password_change")
+        return self.get_response(request)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("switch/", views.switch_organisation, name="switch_organisation"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<int:membership_id>/", views.staff_edit, name="staff_edit"),
+    path("staff/<int:membership_id>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
+    path("staff/<int:membership_id>/reactivate/", views.staff_reactivate, name="staff_reactivate"),
+]

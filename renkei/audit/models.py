@@ -1,0 +1,81 @@
+"""The audit log: append-only and hash-chained. Every later capability writes here through
+`renkei.audit.actions.log_event`; nothing else creates, changes or deletes these rows."""
+
+import datetime as dt
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=80, db_index=True)  # namespaced: "auth.login", "case.viewed"
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    person_id = models.CharField(max_length=64, blank=True, db_index=True)
+    field_groups = models.JSONField(default=list, blank=True)
+    purpose = models.CharField(max_length=300, blank=True)
+    legal_basis = models.CharField(max_length=80, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["organisation", "at"]), models.Index(fields=["action", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def canonical(self) -> str:
+        body = {
+            "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "organisation": self.organisation_id,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "person_id": self.person_id,
+            "field_groups": self.field_groups,
+            "purpose": self.purpose,
+            "legal_basis": self.legal_basis,
+            "ip": self.ip,
+            "data": self.data,
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("監査ログは変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("監査ログは削除できません。")
+
+
+class AuditChainHead(models.Model):
+    """One row: the hash of the newest entry. Locked while appending, so the chain stays linear."""
+
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    count = models.PositiveBigIntegerField(default=0)

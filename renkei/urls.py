@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from renkei.core import views as core_views
+from renkei.core.api import api
+
+urlpatterns = [
+    path("", include("renkei.core.urls")),
+    path("accounts/", include("renkei.accounts.urls")),
+    path("api/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler404 = "renkei.core.errors.not_found"
+handler500 = "renkei.core.errors.server_error"
