@@ -172,7 +172,9 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 # Paths anyone may open without logging in (prefixes). Everything else requires a login.
-PUBLIC_PATH_PREFIXES = ["/accounts/login/", "/static/", "/healthz"]
+# The HSDS directory API is public by default: directory data is not personal data.
+HSDS_PUBLIC = env_bool("HSDS_PUBLIC", True)
+PUBLIC_PATH_PREFIXES = ["/accounts/login/", "/static/", "/healthz"] + (["/api/hsds/"] if HSDS_PUBLIC else [])
 
 # --- Japanese first ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

@@ -6,6 +6,9 @@ from renkei.core.api import api
 urlpatterns = [
     path("", include("renkei.core.urls")),
     path("accounts/", include("renkei.accounts.urls")),
+    path("directory/", include("renkei.directory.urls")),
+    path("guidance/", include("renkei.guidance.urls")),
+    path("cases/", include("renkei.cases.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -1,9 +1,14 @@
 """The JSON API (django-ninja): session authentication with CSRF; each app adds its router."""
 
+from django.conf import settings
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from renkei.accounts.api import router as accounts_router
+from renkei.cases.api import router as cases_router
+from renkei.directory.api import hsds_router
+from renkei.directory.api import router as directory_router
+from renkei.guidance.api import router as guidance_router
 
 api = NinjaAPI(
     title="Renkei API",
@@ -13,3 +18,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/accounts", accounts_router)
+api.add_router("/directory", directory_router)
+api.add_router("/guidance", guidance_router)
+api.add_router("/cases", cases_router)
+api.add_router("/hsds", hsds_router, auth=None if settings.HSDS_PUBLIC else django_auth)
