@@ -1,0 +1,28 @@
+"""`make bench`: runs every app's benchmarks (a module `renkei/<app>/bench.py` with `run(out)`),
+on a throwaway database, and prints the figures. Never part of the test suite."""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "各機能のベンチマークを実行して計測値を表示する"
+
+    def add_arguments(self, parser):
+        parser.add_argument("apps", nargs="*", help="対象のアプリ（省略時はすべて）")
+
+    def handle(self, *args, **options):
+        wanted = set(options["apps"])
+        for config in apps.get_app_configs():
+            if not config.name.startswith("renkei.") or (wanted and config.label not in wanted):
+                continue
+            try:
+                module = import_module(f"{config.name}.bench")
+            except ModuleNotFoundError as error:
+                if error.name != f"{config.name}.bench":
+                    raise
+                continue
+            self.stdout.write(f"== {config.label} ==")
+            module.run(self.stdout)
