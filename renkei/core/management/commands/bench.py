@@ -14,7 +14,16 @@ class Command(BaseCommand):
         parser.add_argument("apps", nargs="*", help="対象のアプリ（省略時はすべて）")
 
     def handle(self, *args, **options):
-        wanted = set(options["apps"])
+        from django.db import connection
+
+        old_name = connection.settings_dict["NAME"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        try:
+            self._run(set(options["apps"]))
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    def _run(self, wanted):
         for config in apps.get_app_configs():
             if not config.name.startswith("renkei.") or (wanted and config.label not in wanted):
                 continue
