@@ -29,7 +29,14 @@ def _fast_hashing(settings):
 
 
 def build_prefecture():
-    from renkei.accounts.models import Department, DepartmentKind, Membership, Organisation, OrganisationType, User
+    from renkei.accounts.models import (
+        Department,
+        DepartmentKind,
+        Membership,
+        Organisation,
+        OrganisationType,
+        User,
+    )
     from renkei.accounts.reference import sync_reference_data
 
     sync_reference_data()

@@ -9,6 +9,9 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+
+from renkei.audit.actions import log_event
 
 SESSION_MEMBERSHIP_KEY = "renkei_membership_id"
 SESSION_LAST_SEEN_KEY = "renkei_last_seen"
@@ -23,20 +26,27 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_public_path(request.path) and request.user.is_authenticated:
-            if self._idle_too_long(request):
-                logout(request)
-                messages.info(request, "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。")
+        expired = False
+        if not is_public_path(request.path) and request.user.is_authenticated and self._idle_too_long(request):
+            log_event("auth.session_expired", request=request)
+            logout(request)
+            expired = True
         if is_public_path(request.path) or request.user.is_authenticated:
             return self.get_response(request)
+        # A session cookie whose session the server no longer has: it expired while idle.
+        expired = expired or (settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.is_empty())
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": "ログインが必要です。"}, status=401)
         login_url = reverse(settings.LOGIN_URL)
+        if expired:
+            login_url += "?expired=1&"
+        else:
+            login_url += "?"
         if request.htmx:
             response = JsonResponse({"detail": "ログインが必要です。"}, status=401)
-            response["HX-Redirect"] = login_url
+            response["HX-Redirect"] = login_url.rstrip("?&")
             return response
-        return redirect(f"{login_url}?next={request.get_full_path()}")
+        return redirect(f"{login_url}{urlencode({'next': request.get_full_path()})}")
 
     @staticmethod
     def _idle_too_long(request) -> bool:

@@ -10,8 +10,14 @@ from renkei.audit.actions import client_ip, log_event
 
 from . import actions, throttle
 from .access import get_membership_for_manager, memberships_visible_to, require_perm
-from .forms import (DeactivateForm, LoginForm, MembershipForm, PasswordChangeForm, StaffAddExistingForm,
-                    StaffCreateForm)
+from .forms import (
+    DeactivateForm,
+    LoginForm,
+    MembershipForm,
+    PasswordChangeForm,
+    StaffAddExistingForm,
+    StaffCreateForm,
+)
 from .middleware import SESSION_MEMBERSHIP_KEY
 from .roles import PERMISSIONS, ROLES
 
@@ -45,8 +51,10 @@ def login_view(request):
                 if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
                     return redirect(target)
                 return redirect("core:dashboard")
-    return render(request, "accounts/login.html", {"form": form, "error": error,
-                                                   "next": request.GET.get("next", "")}, status=200)
+    return render(request, "accounts/login.html", {
+        "form": form, "error": error, "next": request.GET.get("next", ""),
+        "expired": request.GET.get("expired") == "1",
+    })
 
 
 @require_POST

@@ -9,7 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = demo_logins()
         self.stdout.write("")
-        self.stdout.write("Renkei デモ — http://127.0.0.1:8000/ （パスワードはすべて %s）" % logins[0]["password"])
+        self.stdout.write("Renkei デモ — http://127.0.0.1:8000/ （パスワードはすべて {}）".format(logins[0]["password"]))
         width = max(len(item["username"]) for item in logins)
         for item in logins:
             self.stdout.write(f"  {item['username'].ljust(width)}  {item['display_name']}  {item['where']}")

@@ -1,0 +1,53 @@
+import datetime as dt
+
+from django.utils import timezone
+
+
+def test_session_ends_after_the_idle_limit(pref, client_for, settings, monkeypatch):
+    settings.SESSION_IDLE_MINUTES = 30
+    client = client_for(pref.users.alice)
+    assert client.get("/").status_code == 200
+    later = timezone.now() + dt.timedelta(minutes=31)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    page = client.get(response.url)
+    assert "一定時間操作がなかったため" in page.content.decode()
+
+
+def test_activity_keeps_the_session_alive(pref, client_for, settings, monkeypatch):
+    settings.SESSION_IDLE_MINUTES = 30
+    client = client_for(pref.users.alice)
+    start = timezone.now()
+    for minutes in (0, 20, 40, 60):
+        moment = start + dt.timedelta(minutes=minutes)
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+        assert client.get("/").status_code == 200
+
+
+def test_session_cookie_age_follows_the_idle_setting():
+    from renkei import settings as real
+
+    assert real.SESSION_COOKIE_AGE == real.SESSION_IDLE_MINUTES * 60
+    assert real.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_first_login_forces_a_password_change(pref, client_for):
+    user = pref.users.alice
+    user.must_change_password = True
+    user.save()
+    client = client_for(user)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url == "/accounts/password/"
+    bad = client.post("/accounts/password/", {"old_password": pref.password, "new_password1": "12345678",
+                                              "new_password2": "12345678"})
+    assert bad.status_code == 200
+    user.refresh_from_db()
+    assert user.must_change_password
+    good = client.post("/accounts/password/", {"old_password": pref.password,
+                                               "new_password1": "a-much-better-passphrase",
+                                               "new_password2": "a-much-better-passphrase"})
+    assert good.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password and user.check_password("a-much-better-passphrase")
+    assert client.get("/").status_code == 200
