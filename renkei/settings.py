@@ -124,7 +124,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
 else:
-    DATABASES["default"].setdefault("TEST", {})["CHARSET"] = "UTF8"
+    DATABASES["default"].setdefault("TEST", {}).update({"CHARSET": "UTF8", "TEMPLATE": "template0"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication and security ----------------------------------------------------------------

@@ -1,0 +1,54 @@
+"""End-to-end tests in headless Debian chromium (pytest-playwright; never a downloaded browser).
+
+Run only where /usr/bin/chromium exists; with BROWSER_TESTS=1 (CI) a missing browser is an error.
+Helpers: `login(page, live_server, username, password)`.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    have = shutil.which(CHROMIUM) is not None
+    if have:
+        return
+    if os.environ.get("BROWSER_TESTS") == "1":
+        raise pytest.UsageError(f"BROWSER_TESTS=1 but no browser at {CHROMIUM}: apt-get install chromium")
+    skip = pytest.mark.skip(reason=f"no chromium at {CHROMIUM}")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "ja-JP", "timezone_id": "Asia/Tokyo",
+            "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(15_000)
+    return page
+
+
+def login(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("ユーザーID").fill(username)
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{live_server.url}/**")
