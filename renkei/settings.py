@@ -51,6 +51,10 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 
+# Field encryption (django-fernet-encrypted-fields): keys derive from SECRET_KEY (+ SECRET_KEY_FALLBACKS
+# for rotation) and this salt. Changing either without a fallback makes encrypted columns unreadable.
+SALT_KEY = [s for s in os.environ.get("FIELD_ENCRYPTION_SALTS", "renkei-field-encryption-v1").split(",") if s]
+
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
