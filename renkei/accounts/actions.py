@@ -97,3 +97,13 @@ def do_change_password(*, request, user: User, password: str) -> None:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     log_event("auth.password_changed", request=request, actor=user, obj=user)
+
+
+@transaction.atomic
+def do_update_organisation_settings(*, request, organisation, require_two_factor: bool):
+    before = organisation.require_two_factor
+    organisation.require_two_factor = require_two_factor
+    organisation.save(update_fields=["require_two_factor", "updated_at"])
+    log_event("organisation.settings_changed", request=request, obj=organisation, organisation=organisation,
+              data={"require_two_factor": {"from": before, "to": require_two_factor}})
+    return organisation

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "組織と職員"
     nav = [
         {"label": "職員管理", "url": "accounts:staff_list", "perm": "staff.manage", "order": 90},
+        {"label": "組織設定", "url": "accounts:organisation_settings", "perm": "org.settings", "order": 91},
     ]
 
     def ready(self):

@@ -107,3 +107,13 @@ class MembershipForm(forms.Form):
 
 class DeactivateForm(forms.Form):
     reason = forms.CharField(label="理由", max_length=200, required=False)
+
+
+class OTPForm(forms.Form):
+    code = forms.CharField(label="確認コード", max_length=20, widget=forms.TextInput(attrs={
+        "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text="認証アプリに表示される6桁の数字、または回復コード")
+
+
+class OrganisationSettingsForm(forms.Form):
+    require_two_factor = forms.BooleanField(label="この組織の職員に二要素認証を必須にする", required=False)

@@ -76,10 +76,17 @@ class ActiveMembershipMiddleware:
             wanted = request.session.get(SESSION_MEMBERSHIP_KEY)
             request.membership = next((m for m in memberships if m.pk == wanted), memberships[0])
             request.memberships = memberships
-            if (
-                request.user.must_change_password
-                and not is_public_path(request.path)
-                and request.path not in (reverse("accounts:password_change"), reverse("accounts:logout"))
-            ):
+            exempt = is_public_path(request.path) or request.path in (
+                reverse("accounts:password_change"), reverse("accounts:logout"), reverse("accounts:two_factor"))
+            if not exempt and request.user.must_change_password:
                 return redirect("accounts:password_change")
+            if not exempt and self._two_factor_missing(request, memberships):
+                messages.warning(request, "所属組織の方針により、二要素認証の設定が必要です。")
+                return redirect("accounts:two_factor")
         return self.get_response(request)
+
+    @staticmethod
+    def _two_factor_missing(request, memberships) -> bool:
+        from .twofactor import has_two_factor
+
+        return any(m.organisation.require_two_factor for m in memberships) and not has_two_factor(request.user)

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from encrypted_fields.fields import EncryptedCharField
 
 from renkei.core.text import fold_kana
 
@@ -171,3 +172,25 @@ class LoginAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["succeeded", "at"])]
+
+
+class TOTPDevice(models.Model):
+    """Two-factor login with a time-based one-time password (RFC 6238), per
+    医療情報システムの安全管理に関するガイドライン 第6.0版. The secret is encrypted at rest."""
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="totp_device")
+    secret = EncryptedCharField(max_length=64)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"TOTP({self.user})"
+
+
+class RecoveryCode(models.Model):
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"recovery code of {self.user}"

@@ -5,7 +5,10 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/otp/", views.login_otp, name="login_otp"),
     path("logout/", views.logout_view, name="logout"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("organisation/", views.organisation_settings, name="organisation_settings"),
     path("password/", views.password_change, name="password_change"),
     path("switch/", views.switch_organisation, name="switch_organisation"),
     path("staff/", views.staff_list, name="staff_list"),
@@ -13,4 +16,5 @@ urlpatterns = [
     path("staff/<int:membership_id>/", views.staff_edit, name="staff_edit"),
     path("staff/<int:membership_id>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
     path("staff/<int:membership_id>/reactivate/", views.staff_reactivate, name="staff_reactivate"),
+    path("staff/<int:membership_id>/reset-two-factor/", views.staff_reset_two_factor, name="staff_reset_two_factor"),
 ]

@@ -1,27 +1,36 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from renkei.audit.actions import client_ip, log_event
 
-from . import actions, throttle
+from . import actions, throttle, twofactor
 from .access import get_membership_for_manager, memberships_visible_to, require_perm
 from .forms import (
     DeactivateForm,
     LoginForm,
     MembershipForm,
+    OrganisationSettingsForm,
+    OTPForm,
     PasswordChangeForm,
     StaffAddExistingForm,
     StaffCreateForm,
 )
 from .middleware import SESSION_MEMBERSHIP_KEY
+from .models import TOTPDevice, User
 from .roles import PERMISSIONS, ROLES
 
 LOCKED_MESSAGE = "ログインに続けて失敗したため、一時的にログインできません。しばらく待ってから再度お試しください。"
+PENDING_USER_KEY, PENDING_AT_KEY, PENDING_NEXT_KEY = "renkei_2fa_user", "renkei_2fa_at", "renkei_2fa_next"
+PENDING_SECONDS = 300
+SETUP_SECRET_KEY = "renkei_2fa_setup_secret"
 FAILED_MESSAGE = "ユーザーIDまたはパスワードが正しくありません。"
 
 
@@ -44,17 +53,123 @@ def login_view(request):
                 log_event("auth.login_failed", request=request, actor_label=username[:150],
                           data={"username": username})
                 error = FAILED_MESSAGE
+            elif twofactor.has_two_factor(user):
+                request.session[PENDING_USER_KEY] = user.pk
+                request.session[PENDING_AT_KEY] = timezone.now().isoformat()
+                request.session[PENDING_NEXT_KEY] = request.POST.get("next") or request.GET.get("next") or ""
+                return redirect("accounts:login_otp")
             else:
-                login(request, user)
-                log_event("auth.login", request=request, actor=user)
-                target = request.POST.get("next") or request.GET.get("next")
-                if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                    return redirect(target)
-                return redirect("core:dashboard")
+                return _complete_login(request, user, request.POST.get("next") or request.GET.get("next"))
     return render(request, "accounts/login.html", {
         "form": form, "error": error, "next": request.GET.get("next", ""),
         "expired": request.GET.get("expired") == "1",
     })
+
+
+def _complete_login(request, user, target, method="password"):
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    log_event("auth.login", request=request, actor=user, data={"method": method})
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect("core:dashboard")
+
+
+def login_otp(request):
+    """Second step of login for users with two-factor enabled."""
+    user_id = request.session.get(PENDING_USER_KEY)
+    started = request.session.get(PENDING_AT_KEY)
+    if not user_id or not started or (
+        timezone.now() - datetime.fromisoformat(started)).total_seconds() > PENDING_SECONDS:
+        for key in (PENDING_USER_KEY, PENDING_AT_KEY, PENDING_NEXT_KEY):
+            request.session.pop(key, None)
+        messages.error(request, "確認の有効時間が過ぎました。もう一度ログインしてください。")
+        return redirect("accounts:login")
+    user = User.objects.get(pk=user_id)
+    form = OTPForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        ip = client_ip(request)
+        if throttle.is_locked(user.username, ip):
+            error = LOCKED_MESSAGE
+        else:
+            method = twofactor.verify(user, form.cleaned_data["code"])
+            throttle.record_attempt(user.username, ip, succeeded=method is not None)
+            if method is None:
+                log_event("auth.login_failed", request=request, actor_label=user.username, data={"step": "otp"})
+                error = "確認コードが正しくありません。"
+            else:
+                target = request.session.get(PENDING_NEXT_KEY)
+                for key in (PENDING_USER_KEY, PENDING_AT_KEY, PENDING_NEXT_KEY):
+                    request.session.pop(key, None)
+                if method == "recovery":
+                    messages.warning(request, f"回復コードでログインしました。残り {twofactor.remaining_recovery_codes(user)} 個です。")
+                return _complete_login(request, user, target, method=f"password+{method}")
+    return render(request, "accounts/login_otp.html", {"form": form, "error": error})
+
+
+def two_factor(request):
+    """The user's own two-factor settings: set up, regenerate recovery codes, turn off."""
+    user = request.user
+    enabled = twofactor.has_two_factor(user)
+    required = twofactor.two_factor_required(user)
+    codes = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "enable":
+            secret = request.session.get(SETUP_SECRET_KEY)
+            form = OTPForm(request.POST)
+            if secret and form.is_valid() and twofactor.code_is_valid_for_secret(secret, form.cleaned_data["code"]):
+                codes = twofactor.do_enable_two_factor(request=request, user=user, secret=secret)
+                request.session.pop(SETUP_SECRET_KEY, None)
+                enabled = True
+                messages.success(request, "二要素認証を有効にしました。回復コードを安全な場所に控えてください。")
+            else:
+                messages.error(request, "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。")
+        elif action == "regenerate" and enabled:
+            codes = twofactor.do_regenerate_recovery_codes(request=request, user=user)
+            messages.success(request, "回復コードを作り直しました。以前の回復コードは使えません。")
+        elif action == "disable" and enabled:
+            if required:
+                messages.error(request, "所属組織で二要素認証が必須のため、無効にできません。")
+            else:
+                twofactor.do_disable_two_factor(request=request, user=user)
+                enabled = False
+                messages.success(request, "二要素認証を無効にしました。")
+        if codes is None:
+            return redirect("accounts:two_factor")
+    context = {"enabled": enabled, "required": required, "codes": codes,
+               "remaining": twofactor.remaining_recovery_codes(user) if enabled else 0}
+    if not enabled:
+        secret = request.session.get(SETUP_SECRET_KEY) or twofactor.new_secret()
+        request.session[SETUP_SECRET_KEY] = secret
+        uri = twofactor.provisioning_uri(user, secret)
+        context.update({"secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+                        "qr": twofactor.qr_svg_data_uri(uri), "form": OTPForm()})
+    return render(request, "accounts/two_factor.html", context)
+
+
+def organisation_settings(request):
+    require_perm(request, "org.settings")
+    organisation = request.membership.organisation
+    form = OrganisationSettingsForm(request.POST or None, initial={
+        "require_two_factor": organisation.require_two_factor})
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_organisation_settings(request=request, organisation=organisation, **form.cleaned_data)
+        messages.success(request, "組織の設定を保存しました。")
+        return redirect("accounts:organisation_settings")
+    staff = memberships_visible_to(request.membership).filter(is_active=True)
+    with_2fa = set(TOTPDevice.objects.filter(user__in=staff.values("user")).values_list("user_id", flat=True))
+    return render(request, "accounts/organisation_settings.html", {
+        "form": form, "organisation": organisation, "staff": staff, "with_2fa": with_2fa})
+
+
+@require_POST
+def staff_reset_two_factor(request, membership_id):
+    require_perm(request, "staff.manage")
+    membership = get_membership_for_manager(request.membership, membership_id)
+    twofactor.do_disable_two_factor(request=request, user=membership.user, by_supervisor=True)
+    messages.success(request, f"{membership.user}さんの二要素認証をリセットしました。次回ログイン時に再設定が必要です。")
+    return redirect(reverse("accounts:staff_edit", args=[membership.pk]))
 
 
 @require_POST
@@ -139,6 +254,7 @@ def staff_edit(request, membership_id):
             return redirect("accounts:staff_list")
     return render(request, "accounts/staff_edit.html", {
         "form": form, "target": membership, "deactivate_form": DeactivateForm(),
+        "has_two_factor": twofactor.has_two_factor(membership.user),
     })
 
 
