@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from renkei.accounts.access import require_perm
@@ -96,6 +96,10 @@ class ErrorOut(Schema):
     detail: list[ErrorItem]
 
 
+class MessageOut(Schema):
+    detail: str
+
+
 class RulesOut(Schema):
     version: str
     source: dict[str, str]
@@ -104,23 +108,23 @@ class RulesOut(Schema):
     vocabularies: dict[str, list[CodeName]]
 
 
-@router.post("/recommend", response={200: RecommendOut, 422: ErrorOut}, summary="状況から連携の指針を得る")
+@router.post("/recommend", response={200: RecommendOut, 400: MessageOut, 422: ErrorOut}, summary="状況から連携の指針を得る")
 def recommend_view(request, facts: FactsIn):
     require_perm(request, "directory.view")
-    data = facts.dict()
+    data = facts.model_dump()
     if "acting_org_type" not in facts.model_fields_set:
         data["acting_org_type"] = request.membership.organisation.type.code
     case_facts = CaseFacts(**data)
     errors = check_facts(case_facts)
     if errors:
-        return 422, {"detail": [{"loc": ["body", "facts", name], "msg": msg} for name, msg in errors.items()]}
+        return Status(422, {"detail": [{"loc": ["body", "facts", name], "msg": msg} for name, msg in errors.items()]})
     escalation = suggest_escalation(case_facts.acting_org_type, case_facts.complexity)
-    return 200, {
+    return Status(200, {
         "version": load_rules().version,
         "acting_org_type": case_facts.acting_org_type,
         "recommendations": [describe(r) for r in recommend(case_facts)],
         "escalation": describe(escalation) if escalation else None,
-    }
+    })
 
 
 @router.get("/rules", response=RulesOut, summary="連携ガイダンスのルール一式（版つき）")
