@@ -1,0 +1,153 @@
+"""Who may see which persons, cases, consultations and record entries. Every query goes through here.
+
+Visibility is the OR of *grants*. A grant is a function `grant(membership) -> Q` over one model.
+The built-in grants are: members of the owning organisation whose role has `person.view`, and the
+lead and co-workers of a case. A later layer (consent, legal-basis disclosure, break-glass) adds its
+own grants with `register_grant(kind, fn)` — nothing else in this module needs to change.
+
+Writing needs `person.edit` on top of seeing the object (`require_edit`).
+Field groups (the data scopes written to the audit log): BASIC (name, birth date, contact) and RECORDS
+(consultations, cases, record entries).
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Case, Consultation, Person, RecordEntry, SearchDocument
+
+BASIC = "基本情報"
+RECORDS = "相談・経過記録"
+PURPOSE = "相談支援（自組織の記録）"
+
+NOTHING = Q(pk__in=[])
+Grant = Callable[[object], Q]
+_GRANTS: dict[str, list[Grant]] = {"person": [], "case": [], "consultation": [], "entry": []}
+
+
+def register_grant(kind: str, grant: Grant) -> Grant:
+    """Add a source of visibility for `kind` ("person", "case", "consultation", "entry")."""
+    if grant not in _GRANTS[kind]:
+        _GRANTS[kind].append(grant)
+    return grant
+
+
+def _can_view(membership) -> bool:
+    return membership is not None and membership.is_active and membership.has_perm("person.view")
+
+
+def can_edit(membership) -> bool:
+    return membership is not None and membership.is_active and membership.has_perm("person.edit")
+
+
+def _team_cases(membership) -> QuerySet:
+    user = membership.user
+    return Case.objects.filter(Q(lead=user) | Q(co_workers=user)).values("pk")
+
+
+# --- built-in grants -------------------------------------------------------------------------------
+def _own_org_person(m) -> Q:
+    if not _can_view(m):
+        return NOTHING
+    return Q(organisation=m.organisation) | Q(cases__organisation=m.organisation)
+
+
+def _team_person(m) -> Q:
+    return Q(cases__in=_team_cases(m)) if _can_view(m) else NOTHING
+
+
+def _own_org_case(m) -> Q:
+    return Q(organisation=m.organisation) if _can_view(m) else NOTHING
+
+
+def _team_case(m) -> Q:
+    return Q(pk__in=_team_cases(m)) if _can_view(m) else NOTHING
+
+
+def _own_org_consultation(m) -> Q:
+    return Q(organisation=m.organisation) if _can_view(m) else NOTHING
+
+
+def _team_consultation(m) -> Q:
+    return Q(person__cases__in=_team_cases(m)) if _can_view(m) else NOTHING
+
+
+def _case_entry(m) -> Q:
+    return Q(case__in=cases_visible_to(m).values("pk")) if _can_view(m) else NOTHING
+
+
+for _kind, _grant in [("person", _own_org_person), ("person", _team_person), ("case", _own_org_case),
+                      ("case", _team_case), ("consultation", _own_org_consultation),
+                      ("consultation", _team_consultation), ("entry", _case_entry)]:
+    register_grant(_kind, _grant)
+
+
+def _visible(model, kind: str, membership) -> QuerySet:
+    if membership is None or not membership.is_active:
+        return model.objects.none()
+    q = NOTHING
+    for grant in _GRANTS[kind]:
+        q |= grant(membership)
+    return model.objects.filter(pk__in=model.objects.filter(q).values("pk"))
+
+
+# --- querysets ---------------------------------------------------------------------------------------
+def persons_visible_to(membership) -> QuerySet:
+    return _visible(Person, "person", membership)
+
+
+def cases_visible_to(membership) -> QuerySet:
+    return _visible(Case, "case", membership).select_related("person", "lead", "organisation")
+
+
+def consultations_visible_to(membership) -> QuerySet:
+    return _visible(Consultation, "consultation", membership).select_related("person", "staff", "organisation")
+
+
+def entries_visible_to(membership) -> QuerySet:
+    return _visible(RecordEntry, "entry", membership).select_related("case", "author")
+
+
+def search_documents_visible_to(membership) -> QuerySet:
+    """Search documents of the consultations and record entries the worker may see."""
+    if membership is None or not membership.is_active:
+        return SearchDocument.objects.none()
+    return SearchDocument.objects.filter(
+        Q(consultation__in=consultations_visible_to(membership).values("pk"))
+        | Q(entry__in=entries_visible_to(membership).values("pk"))
+    )
+
+
+# --- single objects: 404 alike for missing and forbidden ----------------------------------------------
+def _get(queryset: QuerySet, object_id):
+    try:
+        return queryset.get(pk=int(object_id))
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_person_for_user(membership, person_id) -> Person:
+    return _get(persons_visible_to(membership).select_related("municipality", "organisation"), person_id)
+
+
+def get_case_for_user(membership, case_id) -> Case:
+    return _get(cases_visible_to(membership), case_id)
+
+
+def get_consultation_for_user(membership, consultation_id) -> Consultation:
+    return _get(consultations_visible_to(membership), consultation_id)
+
+
+def get_entry_for_user(membership, entry_id) -> RecordEntry:
+    return _get(entries_visible_to(membership), entry_id)
+
+
+def get_search_document_for_user(membership, document_id) -> SearchDocument:
+    return _get(search_documents_visible_to(membership).select_related("person"), document_id)
+
+
+def require_edit(membership) -> None:
+    """404 unless the acting role may write person data (404, not 403: nobody learns what exists)."""
+    if not can_edit(membership):
+        raise Http404

@@ -1,0 +1,139 @@
+"""Japanese full-text search over consultations and case-record entries, and the person finder.
+
+One function, `search_records`, branches on `connection.vendor`:
+- SQLite: the FTS5 table `cases_search_fts` (trigram tokenizer, external content = SearchDocument,
+  kept in sync by triggers; see migration 0002). A trigram index cannot match 1–2 characters, so
+  such queries fall back to a LIKE scan of the same normalised text.
+- PostgreSQL: `ILIKE '%q%'`, served by a pg_trgm GIN index on the same column (migration 0002).
+Text is normalised the same way at write and query time (NFKC, spaces collapsed); names also by
+kana folding. Only what the worker may see (access layer), newest first, the match highlighted.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from renkei.core.text import fold_kana, normalise
+
+from . import access
+from .models import Consultation, RecordEntry, SearchDocument
+
+FTS_TABLE = "cases_search_fts"
+SNIPPET_RADIUS = 40
+MAX_QUERY = 100
+
+
+# --- keeping the documents ----------------------------------------------------------------------------
+def consultation_text(c: Consultation) -> str:
+    parts = [c.subject_label, c.category_name, " ".join(c.factor_names), c.content]
+    return normalise(" ".join(p for p in parts if p))
+
+
+def entry_text(e: RecordEntry) -> str:
+    return normalise(f"{e.kind_name} {e.body}")
+
+
+def sync_consultation(c: Consultation) -> None:
+    case_id = c.person.cases.order_by("-opened_at").values_list("pk", flat=True).first() if c.person_id else None
+    SearchDocument.objects.update_or_create(consultation=c, defaults={
+        "organisation_id": c.organisation_id, "person_id": c.person_id, "case_id": case_id,
+        "occurred_at": c.occurred_at, "text": consultation_text(c),
+    })
+
+
+def sync_entry(e: RecordEntry) -> None:
+    SearchDocument.objects.update_or_create(entry=e, defaults={
+        "organisation_id": e.case.organisation_id, "person_id": e.case.person_id, "case_id": e.case_id,
+        "occurred_at": e.occurred_at, "text": entry_text(e),
+    })
+
+
+# --- searching -------------------------------------------------------------------------------------
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matching(query: str):
+    """SearchDocument rows whose text contains `query` (already normalised), any backend."""
+    if connection.vendor == "sqlite":
+        if len(query) >= 3:
+            phrase = '"' + query.replace('"', '""') + '"'
+            return SearchDocument.objects.filter(
+                id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [phrase]))
+        return SearchDocument.objects.extra(where=["cases_searchdocument.text LIKE %s ESCAPE '\\'"],
+                                            params=[f"%{_like_escape(query)}%"])
+    if connection.vendor == "postgresql":
+        return SearchDocument.objects.extra(where=["cases_searchdocument.text ILIKE %s"],
+                                            params=[f"%{_like_escape(query)}%"])
+    return SearchDocument.objects.filter(text__icontains=query)
+
+
+def like_scan(query: str):
+    """The same query as a plain scan (no index), for the benchmark's comparison."""
+    query = normalise(query)
+    op = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+    return SearchDocument.objects.extra(where=[f"cases_searchdocument.text {op} %s ESCAPE '\\'"],
+                                        params=[f"%{_like_escape(query)}%"])
+
+
+def highlight(text: str, query: str, radius: int | None = SNIPPET_RADIUS) -> SafeString:
+    """An HTML-escaped snippet of `text` around the first match, every match wrapped in <mark>."""
+    if not query:
+        return escape(text[: (radius or len(text)) * 2])
+    pattern = re.compile(re.escape(query), re.IGNORECASE)
+    first = pattern.search(text)
+    if radius is not None:
+        start = max(0, (first.start() if first else 0) - radius)
+        end = min(len(text), (first.end() if first else 0) + radius * 2)
+        prefix, suffix = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
+        text = text[start:end]
+    else:
+        prefix = suffix = ""
+    out, pos = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[pos:match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        pos = match.end()
+    out.append(escape(text[pos:]))
+    return mark_safe(escape(prefix) + "".join(out) + escape(suffix))  # noqa: S308 — every piece escaped
+
+
+@dataclass
+class Hit:
+    document: SearchDocument
+    snippet: SafeString
+
+
+def clean_query(raw) -> str:
+    return normalise(str(raw or ""))[:MAX_QUERY]
+
+
+def search_records(membership, raw_query, limit: int = 50) -> list[Hit]:
+    """Consultations and record entries the worker may see that contain the query, newest first."""
+    query = clean_query(raw_query)
+    if not query:
+        return []
+    visible = access.search_documents_visible_to(membership)
+    docs = (_matching(query).filter(pk__in=visible.values("pk"))
+            .select_related("person", "case").order_by("-occurred_at", "-id")[:limit])
+    return [Hit(doc, highlight(doc.text, query)) for doc in docs]
+
+
+def find_persons(membership, raw_query, limit: int = 30):
+    """Persons by name (width-insensitive), フリガナ (kana-folded) or case number, from one box."""
+    query = clean_query(raw_query)
+    if not query:
+        return []
+    compact = query.replace(" ", "")
+    folded = fold_kana(query)
+    condition = Q(name_search__icontains=compact) | Q(cases__number__icontains=compact)
+    if folded:
+        condition |= Q(kana_folded__contains=folded)
+    visible = access.persons_visible_to(membership)
+    return list(visible.filter(pk__in=visible.filter(condition).values("pk"))
+                .select_related("municipality").order_by("kana_folded", "id")[:limit])

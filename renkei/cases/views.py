@@ -1,0 +1,395 @@
+"""Pages for persons, consultations, cases and records. Thin: access.py to fetch, actions.py to change."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from renkei.accounts.access import require_perm
+from renkei.core.dates import FiscalYear
+from renkei.core.reference import assessment_domains
+
+from . import access, actions, reference, search, stats
+from .access import BASIC, RECORDS
+from .forms import (
+    AmendForm,
+    CaseEditForm,
+    CaseForm,
+    ConsultationForm,
+    EnteredInErrorForm,
+    EntryForm,
+    LinkPersonForm,
+    PersonEditForm,
+    PersonForm,
+    SearchForm,
+    StatusForm,
+)
+from .guidance_panel import guidance_for
+from .timeline import case_timeline
+from .versioning import StaleVersion
+
+
+def _m(request):
+    require_perm(request, "person.view")
+    return request.membership
+
+
+def _errors(form, error: ValidationError):
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+# --- index, search ---------------------------------------------------------------------------------
+def index(request):
+    m = _m(request)
+    mine = access.cases_visible_to(m).filter(status__in=reference.open_statuses())
+    mine = mine.filter(lead=request.user) | mine.filter(co_workers=request.user)
+    recent = access.consultations_visible_to(m).order_by("-occurred_at", "-id")[:15]
+    return render(request, "cases/index.html", {
+        "my_cases": mine.distinct().order_by("last_contact_at", "-opened_at"), "recent": recent,
+        "can_edit": access.can_edit(m), "search_form": SearchForm(),
+    })
+
+
+def search_page(request):
+    m = _m(request)
+    form = SearchForm(request.GET or None)
+    query, persons, hits = "", [], []
+    if form.is_valid():
+        query = search.clean_query(form.cleaned_data["q"])
+        persons = search.find_persons(m, query)
+        hits = search.search_records(m, query)
+        if query:
+            actions.log_read(request, m, "search.performed", None, None, [BASIC, RECORDS])
+    return render(request, "cases/search.html", {"form": form, "query": query, "persons": persons, "hits": hits})
+
+
+def open_search_result(request, document_id):
+    """An opened search result is a read on record; then go to its page."""
+    m = _m(request)
+    doc = access.get_search_document_for_user(m, document_id)
+    target = doc.consultation if doc.consultation_id else doc.entry
+    actions.log_read(request, m, "search.result_opened", target, doc.person, [RECORDS])
+    if doc.entry_id:
+        return redirect(reverse("cases:case_detail", args=[doc.case_id]) + f"#entry-{doc.entry_id}")
+    return redirect("cases:consultation_detail", doc.consultation_id)
+
+
+# --- persons -------------------------------------------------------------------------------------------
+def person_list(request):
+    m = _m(request)
+    form = SearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    persons = search.find_persons(m, q, limit=100) if q else access.persons_visible_to(m).select_related(
+        "municipality").order_by("-created_at")[:50]
+    return render(request, "cases/person_list.html", {"form": form, "persons": persons, "query": q,
+                                                      "can_edit": access.can_edit(m)})
+
+
+def person_pick(request):
+    """htmx: persons matching the quick-entry lookup box, as radio buttons (names only)."""
+    m = _m(request)
+    q = request.GET.get("person_query", "")
+    persons = search.find_persons(m, q, limit=10) if search.clean_query(q) else []
+    return render(request, "cases/_person_pick.html", {"persons": persons, "query": q})
+
+
+def person_create(request):
+    m = _m(request)
+    access.require_edit(m)
+    form = PersonForm(request.POST or None)
+    candidates = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = actions.do_register_person(request=request, membership=m, data=form.cleaned_data,
+                                                confirm_duplicate=form.cleaned_data["confirm_duplicate"])
+        except actions.DuplicateWarning as warning:
+            candidates = warning.candidates
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, f"{person.name}さんを登録しました。")
+            return redirect("cases:person_detail", person.pk)
+    return render(request, "cases/person_form.html", {"form": form, "candidates": candidates})
+
+
+def person_detail(request, person_id):
+    m = _m(request)
+    person = access.get_person_for_user(m, person_id)
+    actions.log_read(request, m, "person.viewed", person, person, [BASIC, RECORDS])
+    return render(request, "cases/person_detail.html", {
+        "person": person, "can_edit": access.can_edit(m),
+        "cases": access.cases_visible_to(m).filter(person=person),
+        "consultations": access.consultations_visible_to(m).filter(person=person)[:50],
+    })
+
+
+def person_edit(request, person_id):
+    m = _m(request)
+    access.require_edit(m)
+    person = access.get_person_for_user(m, person_id)
+    initial = {name: getattr(person, name) for name in actions.PERSON_FIELDS} | {"version": person.version}
+    form = PersonEditForm(request.POST or None, initial=initial)
+    theirs = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in actions.PERSON_FIELDS}
+        try:
+            actions.do_update_person(request=request, membership=m, person=person,
+                                     version=form.cleaned_data["version"], data=data)
+        except StaleVersion as stale:
+            theirs = stale.current
+            form = PersonEditForm(_with_version(request.POST, theirs.version), initial=initial)
+            form.add_error(None, StaleVersion.message)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, "本人情報を更新しました。")
+            return redirect("cases:person_detail", person.pk)
+    if request.method == "GET":
+        actions.log_read(request, m, "person.viewed", person, person, [BASIC])
+    return render(request, "cases/person_edit.html", {"form": form, "person": person, "theirs": theirs})
+
+
+def _with_version(post, version):
+    data = post.copy()
+    data["version"] = str(version)
+    return data
+
+
+# --- consultations -------------------------------------------------------------------------------------
+def consultation_create(request):
+    m = _m(request)
+    access.require_edit(m)
+    initial = {}
+    preset = None
+    if request.GET.get("person"):
+        preset = access.get_person_for_user(m, request.GET["person"])
+        initial = {"person": preset.pk, "person_query": preset.name}
+    form = ConsultationForm(m, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["person"] = access.get_person_for_user(m, data["person"]) if data.get("person") else None
+        try:
+            consultation = actions.do_log_consultation(request=request, membership=m, data=data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, f"相談を記録しました（{consultation.subject}・{consultation.channel_name}）。")
+            if request.POST.get("next") == "another":
+                return redirect("cases:consultation_create")
+            return redirect("cases:consultation_detail", consultation.pk)
+    chosen = preset
+    if form.is_bound and form.data.get("person"):
+        try:
+            chosen = access.get_person_for_user(m, form.data["person"])
+        except Http404:
+            chosen = None
+    return render(request, "cases/consultation_form.html", {"form": form, "chosen": chosen})
+
+
+def consultation_detail(request, consultation_id):
+    m = _m(request)
+    c = access.get_consultation_for_user(m, consultation_id)
+    actions.log_read(request, m, "consultation.viewed", c, c.person, [RECORDS])
+    return render(request, "cases/consultation_detail.html", {
+        "c": c, "can_edit": access.can_edit(m), "link_form": LinkPersonForm(initial={"version": c.version}),
+    })
+
+
+@require_POST
+def consultation_link(request, consultation_id):
+    m = _m(request)
+    access.require_edit(m)
+    c = access.get_consultation_for_user(m, consultation_id)
+    form = LinkPersonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "本人を選んでください。")
+        return redirect("cases:consultation_detail", c.pk)
+    person = access.get_person_for_user(m, form.cleaned_data["person"])
+    try:
+        actions.do_link_consultation(request=request, membership=m, consultation=c, person=person,
+                                     version=form.cleaned_data["version"])
+    except StaleVersion as stale:
+        messages.error(request, StaleVersion.message + f"（現在の対象者: {stale.current.subject}）")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"相談を{person.name}さんに結びつけました。")
+    return redirect("cases:consultation_detail", c.pk)
+
+
+# --- cases ---------------------------------------------------------------------------------------------
+def case_create(request, person_id):
+    m = _m(request)
+    access.require_edit(m)
+    person = access.get_person_for_user(m, person_id)
+    form = CaseForm(m, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = actions.do_open_case(request=request, membership=m, person=person, lead=d["lead"],
+                                        co_workers=list(d["co_workers"]), complexity=d["complexity"],
+                                        needs=form.needs(), summary=d["summary"])
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, f"ケース {case.number} を開始しました。")
+            return redirect("cases:case_detail", case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "person": person})
+
+
+def _needs_rows(case):
+    levels = reference.names("need_levels")
+    return [{"name": d["name"], "level": case.needs.get(d["code"], "none"),
+             "level_name": levels.get(case.needs.get(d["code"], "none"), "")} for d in assessment_domains()]
+
+
+def case_detail(request, case_id):
+    m = _m(request)
+    case = access.get_case_for_user(m, case_id)
+    actions.log_read(request, m, "case.viewed", case, case.person, [BASIC, RECORDS])
+    current = reference.status(case.status)
+    return render(request, "cases/case_detail.html", {
+        "case": case, "person": case.person, "can_edit": access.can_edit(m), "needs": _needs_rows(case),
+        "timeline": case_timeline(m, case), "guidance": guidance_for(case, m),
+        "entry_form": EntryForm(), "status_form": StatusForm(initial={"version": case.version}),
+        "transitions": [(code, reference.names("statuses")[code]) for code in current["to"]],
+        "status_changes": case.status_changes.select_related("by"),
+        "co_workers": case.co_workers.all(),
+    })
+
+
+def case_edit(request, case_id):
+    m = _m(request)
+    access.require_edit(m)
+    case = access.get_case_for_user(m, case_id)
+    initial = {"lead": case.lead_id, "co_workers": list(case.co_workers.values_list("pk", flat=True)),
+               "complexity": case.complexity, "summary": case.summary, "version": case.version}
+    initial |= {f"need_{d['code']}": case.needs.get(d["code"], "none") for d in assessment_domains()}
+    form = CaseEditForm(m, request.POST or None, initial=initial)
+    theirs = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.do_update_case(request=request, membership=m, case=case, version=d["version"], lead=d["lead"],
+                                   co_workers=list(d["co_workers"]), complexity=d["complexity"],
+                                   needs=form.needs(), summary=d["summary"])
+        except StaleVersion as stale:
+            theirs = stale.current
+            form = CaseEditForm(m, _with_version(request.POST, theirs.version), initial=initial)
+            form.add_error(None, StaleVersion.message)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, "ケースを更新しました。")
+            return redirect("cases:case_detail", case.pk)
+    return render(request, "cases/case_edit.html", {
+        "form": form, "case": case, "theirs": theirs, "theirs_needs": _needs_rows(theirs) if theirs else None})
+
+
+@require_POST
+def case_status(request, case_id):
+    m = _m(request)
+    access.require_edit(m)
+    case = access.get_case_for_user(m, case_id)
+    form = StatusForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("変更後の状態を選んでください。")
+        d = form.cleaned_data
+        case = actions.do_change_case_status(request=request, membership=m, case=case, version=d["version"],
+                                             to_status=d["to_status"], closure_reason=d["closure_reason"],
+                                             note=d["note"])
+    except StaleVersion as stale:
+        messages.error(request, StaleVersion.message + f"（現在の状態: {stale.current.status_name}）")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"状態を「{case.status_name}」にしました。")
+    return redirect("cases:case_detail", case.pk)
+
+
+# --- record entries ------------------------------------------------------------------------------------
+@require_POST
+def entry_create(request, case_id):
+    m = _m(request)
+    access.require_edit(m)
+    case = access.get_case_for_user(m, case_id)
+    form = EntryForm(request.POST)
+    if form.is_valid():
+        try:
+            entry = actions.do_add_entry(request=request, membership=m, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "経過記録を追加しました。")
+            return redirect(reverse("cases:case_detail", args=[case.pk]) + f"#entry-{entry.pk}")
+    else:
+        messages.error(request, "記録の種別・日時・内容を入力してください。")
+    return redirect("cases:case_detail", case.pk)
+
+
+def entry_amend(request, entry_id):
+    m = _m(request)
+    access.require_edit(m)
+    entry = access.get_entry_for_user(m, entry_id)
+    initial = {"kind": entry.kind, "occurred_at": timezone.localtime(entry.occurred_at), "body": entry.body,
+               "version": entry.version}
+    form = AmendForm(request.POST or None, initial=initial)
+    theirs = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.do_amend_entry(request=request, membership=m, entry=entry, version=d["version"], body=d["body"],
+                                   reason=d["reason"], kind=d["kind"], occurred_at=d["occurred_at"])
+        except StaleVersion as stale:
+            theirs = stale.current
+            form = AmendForm(_with_version(request.POST, theirs.version), initial=initial)
+            form.add_error(None, StaleVersion.message)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, "経過記録を修正しました。修正前の記載は履歴に残っています。")
+            return redirect(reverse("cases:case_detail", args=[entry.case_id]) + f"#entry-{entry.pk}")
+    if request.method == "GET":
+        actions.log_read(request, m, "record.viewed", entry, entry.case.person, [RECORDS])
+    return render(request, "cases/entry_amend.html", {
+        "form": form, "entry": entry, "theirs": theirs, "revisions": entry.revisions.select_related("by"),
+        "error_form": EnteredInErrorForm(initial={"version": entry.version})})
+
+
+@require_POST
+def entry_error(request, entry_id):
+    m = _m(request)
+    access.require_edit(m)
+    entry = access.get_entry_for_user(m, entry_id)
+    form = EnteredInErrorForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("誤記入の理由を入力してください。")
+        actions.do_mark_entry_in_error(request=request, membership=m, entry=entry,
+                                       version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
+    except StaleVersion:
+        messages.error(request, StaleVersion.message)
+        return redirect("cases:entry_amend", entry.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:entry_amend", entry.pk)
+    messages.success(request, "記録を誤記入としました（記録は削除されず残ります）。")
+    return redirect(reverse("cases:case_detail", args=[entry.case_id]) + f"#entry-{entry.pk}")
+
+
+# --- statistics ----------------------------------------------------------------------------------------
+def stats_page(request):
+    require_perm(request, "report.view")
+    require_perm(request, "person.view")
+    try:
+        fy = FiscalYear(int(request.GET.get("fy") or FiscalYear.of(timezone.now()).year))
+    except ValueError:
+        fy = FiscalYear.of(timezone.now())
+    counts = stats.consultation_counts(request.membership.organisation, fy)
+    return render(request, "cases/stats.html", {"counts": counts, "fy": fy,
+                                                "prev": fy.year - 1, "next": fy.year + 1})
