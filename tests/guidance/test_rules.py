@@ -154,3 +154,15 @@ def test_every_rule_quotes_the_seed_verbatim():
     for rule in load_rules().rules:
         quote = re.sub(r"\s+", "", rule.quote.replace("（第4は市町村も同）", ""))
         assert quote in seed, rule.id
+
+
+def test_a_fact_the_engine_does_not_know_is_refused(tmp_path, shipped):
+    shipped["facts"]["income"] = {"type": "int"}
+    with pytest.raises(RuleDataError, match="facts.income: the engine has no such case fact"):
+        load_ruleset_file(_write(tmp_path, shipped))
+
+
+def test_every_declared_fact_is_a_case_fact_or_derived():
+    from renkei.guidance.engine import known_facts
+
+    assert set(load_rules().facts) == known_facts()
