@@ -1,0 +1,67 @@
+"""Directory search: name (kana/width-insensitive), service kind, area, open now, accepting referrals."""
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from renkei.core.text import fold_kana
+
+from . import hours
+from .access import services_visible_to
+from .models import Schedule, ServiceArea, TaxonomyTerm
+
+
+def accepting_referrals(service) -> bool:
+    """Active, flagged as accepting, and (when capacity is recorded) with a free place."""
+    if service.status != "active" or not service.accepting_referrals:
+        return False
+    capacities = list(service.capacities.all())
+    return not capacities or any(c.available > 0 for c in capacities)
+
+
+def term_and_descendants(term_id) -> list:
+    ids, frontier = [], [term_id]
+    while frontier:
+        ids += frontier
+        frontier = list(TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+    return ids
+
+
+def covers(service, municipality) -> str | None:
+    """'municipality' when an area names the municipality, 'prefecture' when one covers the prefecture."""
+    kinds = set()
+    for area in service.service_areas.all():
+        if area.area_id is None:
+            continue
+        if area.area_id == municipality.pk:
+            kinds.add("municipality")
+        elif area.area.type.code == "prefecture":
+            kinds.add("prefecture")
+    return "municipality" if "municipality" in kinds else ("prefecture" if kinds else None)
+
+
+def with_details(queryset):
+    return queryset.prefetch_related(
+        Prefetch("schedules", queryset=Schedule.objects.all()),
+        Prefetch("service_areas", queryset=ServiceArea.objects.select_related("area__type")),
+        "capacities", "service_terms__taxonomy_term", "languages", "service_at_locations__location__accessibility",
+    )
+
+
+def search_services(membership, *, q: str = "", kind=None, area=None, open_now: bool = False,
+                    accepting: bool = False, at=None) -> list:
+    """Services visible to the member, filtered; ordered by organisation then service name."""
+    qs = services_visible_to(membership).exclude(status="defunct")
+    folded = fold_kana(q)
+    if folded:
+        qs = qs.filter(Q(name_folded__contains=folded) | Q(organization__name_folded__contains=folded))
+    if kind:
+        qs = qs.filter(service_terms__taxonomy_term_id__in=term_and_descendants(kind))
+    if area is not None:
+        qs = qs.filter(Q(service_areas__area=area) | Q(service_areas__area__type__code="prefecture"))
+    results = list(with_details(qs.distinct()).order_by("organization__name_folded", "name_folded", "id"))
+    moment = at or timezone.now()
+    if open_now:
+        results = [s for s in results if hours.service_open_at(s, moment)]
+    if accepting:
+        results = [s for s in results if accepting_referrals(s)]
+    return results
