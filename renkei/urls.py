@@ -6,6 +6,7 @@ from renkei.core.api import api
 urlpatterns = [
     path("", include("renkei.core.urls")),
     path("accounts/", include("renkei.accounts.urls")),
+    path("audit/", include("renkei.audit.urls")),
     path("directory/", include("renkei.directory.urls")),
     path("guidance/", include("renkei.guidance.urls")),
     path("cases/", include("renkei.cases.urls")),

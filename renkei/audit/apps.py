@@ -5,3 +5,4 @@ class AuditConfig(AppConfig):
     name = "renkei.audit"
     label = "audit"
     verbose_name = "監査ログ"
+    nav = [{"label": "監査ログ", "url": "audit:event_list", "perm": "audit.view", "order": 92}]
