@@ -6,6 +6,7 @@ from ninja.security import django_auth
 
 from renkei.accounts.api import router as accounts_router
 from renkei.cases.api import router as cases_router
+from renkei.core.api_errors import install as install_error_handlers
 from renkei.directory.api import hsds_router
 from renkei.directory.api import router as directory_router
 from renkei.guidance.api import router as guidance_router
@@ -17,6 +18,7 @@ api = NinjaAPI(
     auth=django_auth,
     urls_namespace="api",
 )
+install_error_handlers(api)
 api.add_router("/accounts", accounts_router)
 api.add_router("/directory", directory_router)
 api.add_router("/guidance", guidance_router)
