@@ -142,6 +142,10 @@ def _clean_consultation(membership, data: dict) -> dict:
     anonymous = bool(data.get("is_anonymous")) and person is None
     label = "" if (person is not None or anonymous) else normalise(data.get("subject_label") or "")[:100]
     staff = data.get("staff") or membership.user
+    from .forms import own_staff
+
+    if staff != membership.user and not own_staff(membership).filter(pk=staff.pk).exists():
+        raise ValidationError("対応職員には自組織の職員を選んでください。")
     return {"occurred_at": occurred_at, "category": category, "factors": factors, "channel": data["channel"],
             "consulter": data["consulter"], "duration_minutes": duration, "content": content,
             "person": person, "is_anonymous": anonymous, "subject_label": label, "staff": staff}
