@@ -27,9 +27,10 @@ def _apply(obj, data: dict, fields: list[str]) -> dict:
 
 
 @transaction.atomic
-def do_import_hsds(*, payload, request=None):
-    """All or nothing; raises importer.DirectoryImportError with one Japanese line per problem."""
-    return import_payload(payload, request=request)
+def do_import_hsds(*, payload, request=None, maintainer=None):
+    """All or nothing; raises importer.DirectoryImportError with one Japanese line per problem.
+    With `maintainer` (an upload through the UI) only entries that organisation maintains may change."""
+    return import_payload(payload, request=request, maintainer=maintainer)
 
 
 @transaction.atomic

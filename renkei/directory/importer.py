@@ -118,8 +118,8 @@ def schema_errors(record, index) -> list[str]:
 class Writer:
     """Writes one record's rows, full_clean()ing each; collects errors instead of raising."""
 
-    def __init__(self, label: str):
-        self.label, self.errors, self.changes = label, [], 0
+    def __init__(self, label: str, maintainer=None):
+        self.label, self.errors, self.changes, self.maintainer = label, [], 0, maintainer
 
     def error(self, where, message):
         self.errors.append(f"{self.label}: {where}: {message}")
@@ -322,6 +322,8 @@ def write_organization(w: Writer, record: dict):
                                                  f"organization_identifiers[{i}].identifier")
     if flags.get(hsds.MAINTAINED_BY):
         maintained_by = _organisation_by_code(w, flags[hsds.MAINTAINED_BY], "attributes.maintained-by")
+    elif w.maintainer is not None:
+        maintained_by = w.maintainer
     org = w.upsert(Organization, record["id"], {
         "name": _s(record, "name"), "alternate_name": _s(record, "alternate_name"),
         "description": "" if record.get("description") == record.get("name") else _s(record, "description"),
@@ -436,7 +438,19 @@ def _service_children(w: Writer, record: dict, service: Service):
     w.prune(service.service_terms.all(), keep)
 
 
-def import_payload(payload, *, request=None, actor=None, log: bool = True) -> ImportResult:
+def _check_maintainer(w: Writer, record: dict, maintainer) -> None:
+    """An upload by a supervisor may only touch entries their organisation maintains (or new ones)."""
+    org = record.get("organization") or record
+    org_id = org.get("id") if (record.get("organization") or not is_service(record)) else record.get("organization_id")
+    existing = Organization.objects.filter(pk=org_id).first() if org_id else None
+    if existing is not None and existing.maintained_by_id != maintainer.pk:
+        w.error("organization", f"機関「{existing.name}」は{maintainer.name}が管理する情報ではないため変更できません")
+    code = _flags(org).get(hsds.MAINTAINED_BY) if org is not None else None
+    if code and code != maintainer.code:
+        w.error("attributes.maintained-by", f"管理する組織は{maintainer.name}（{maintainer.code}）にしてください")
+
+
+def import_payload(payload, *, request=None, actor=None, log: bool = True, maintainer=None) -> ImportResult:
     """Validate against the HSDS schemas, then write inside one transaction; any error → nothing written."""
     records = split_records(payload)
     errors = []
@@ -450,7 +464,12 @@ def import_payload(payload, *, request=None, actor=None, log: bool = True) -> Im
         org_ids |= {str(r["organization"]["id"]) for r in records if is_service(r) and r.get("organization")}
         ordered = sorted(enumerate(records), key=lambda pair: is_service(pair[1]))
         for index, record in ordered:
-            w = Writer(_label(record, index))
+            w = Writer(_label(record, index), maintainer)
+            if maintainer is not None:
+                _check_maintainer(w, record, maintainer)
+                if w.errors:
+                    errors += w.errors
+                    continue
             if is_service(record):
                 written = write_service(w, record, org_ids)
                 result.services += written is not None
