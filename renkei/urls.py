@@ -10,6 +10,7 @@ urlpatterns = [
     path("directory/", include("renkei.directory.urls")),
     path("guidance/", include("renkei.guidance.urls")),
     path("cases/", include("renkei.cases.urls")),
+    path("referrals/", include("renkei.referrals.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

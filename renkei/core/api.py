@@ -10,6 +10,8 @@ from renkei.core.api_errors import install as install_error_handlers
 from renkei.directory.api import hsds_router
 from renkei.directory.api import router as directory_router
 from renkei.guidance.api import router as guidance_router
+from renkei.referrals.api import fhir_router
+from renkei.referrals.api import router as referrals_router
 
 api = NinjaAPI(
     title="Renkei API",
@@ -23,4 +25,6 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/directory", directory_router)
 api.add_router("/guidance", guidance_router)
 api.add_router("/cases", cases_router)
+api.add_router("/referrals", referrals_router)
+api.add_router("/fhir", fhir_router)
 api.add_router("/hsds", hsds_router, auth=None if settings.HSDS_PUBLIC else django_auth)
