@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "renkei.guidance",
     "renkei.cases",
     "renkei.referrals",
+    "renkei.conferences",
     "renkei.demo",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("guidance/", include("renkei.guidance.urls")),
     path("cases/", include("renkei.cases.urls")),
     path("referrals/", include("renkei.referrals.urls")),
+    path("conferences/", include("renkei.conferences.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -1,0 +1,1 @@
+"""Who may see support teams, conferences and action items (filled in with the models)."""

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ConferencesConfig(AppConfig):
+    name = "renkei.conferences"
+    label = "conferences"
+    verbose_name = "支援チームと会議"
+    nav = []
+
+    def ready(self):
+        from . import access  # noqa: F401  (registers the support-team grant with the cases access layer)
