@@ -43,38 +43,53 @@ def can_edit(membership) -> bool:
 
 def _team_cases(membership) -> QuerySet:
     user = membership.user
-    return Case.objects.filter(Q(lead=user) | Q(co_workers=user)).values("pk")
+    return Case.objects.filter(Q(lead=user) | Q(pk__in=Case.co_workers.through.objects.filter(
+        user=user).values("case"))).values("pk")
 
 
 # --- built-in grants -------------------------------------------------------------------------------
-def _own_org_person(m) -> Q:
+# A grant is `grant(membership, prefix="") -> Q`; `prefix` is the path from the queried model to the
+# granted one ("consultation__" when search documents are filtered). Grants must not multiply rows:
+# reach related rows through `__in` subqueries, never through multi-valued joins.
+def _p(prefix: str, **lookups) -> Q:
+    return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+
+def _own_org_person(m, prefix="") -> Q:
     if not _can_view(m):
         return NOTHING
-    return Q(organisation=m.organisation) | Q(cases__organisation=m.organisation)
+    return _p(prefix, organisation=m.organisation) | _p(
+        prefix, pk__in=Case.objects.filter(organisation=m.organisation).values("person"))
 
 
-def _team_person(m) -> Q:
-    return Q(cases__in=_team_cases(m)) if _can_view(m) else NOTHING
+def _team_person(m, prefix="") -> Q:
+    return _p(prefix, pk__in=Case.objects.filter(pk__in=_team_cases(m)).values("person")) if _can_view(m) else NOTHING
 
 
-def _own_org_case(m) -> Q:
-    return Q(organisation=m.organisation) if _can_view(m) else NOTHING
+def _own_org_case(m, prefix="") -> Q:
+    return _p(prefix, organisation=m.organisation) if _can_view(m) else NOTHING
 
 
-def _team_case(m) -> Q:
-    return Q(pk__in=_team_cases(m)) if _can_view(m) else NOTHING
+def _team_case(m, prefix="") -> Q:
+    return _p(prefix, pk__in=_team_cases(m)) if _can_view(m) else NOTHING
 
 
-def _own_org_consultation(m) -> Q:
-    return Q(organisation=m.organisation) if _can_view(m) else NOTHING
+def _own_org_consultation(m, prefix="") -> Q:
+    return _p(prefix, organisation=m.organisation) if _can_view(m) else NOTHING
 
 
-def _team_consultation(m) -> Q:
-    return Q(person__cases__in=_team_cases(m)) if _can_view(m) else NOTHING
+def _team_consultation(m, prefix="") -> Q:
+    if not _can_view(m):
+        return NOTHING
+    return _p(prefix, person__in=Case.objects.filter(pk__in=_team_cases(m)).values("person"))
 
 
-def _case_entry(m) -> Q:
-    return Q(case__in=cases_visible_to(m).values("pk")) if _can_view(m) else NOTHING
+def _case_entry(m, prefix="") -> Q:
+    """An entry is visible with its case: the case grants, one step further down."""
+    q = NOTHING
+    for grant in _GRANTS["case"]:
+        q |= grant(m, f"{prefix}case__")
+    return q
 
 
 for _kind, _grant in [("person", _own_org_person), ("person", _team_person), ("case", _own_org_case),
@@ -83,13 +98,18 @@ for _kind, _grant in [("person", _own_org_person), ("person", _team_person), ("c
     register_grant(_kind, _grant)
 
 
-def _visible(model, kind: str, membership) -> QuerySet:
+def visibility(kind: str, membership, prefix: str = "") -> Q:
+    """The OR of every grant of `kind` for `membership` (NOTHING for no or an inactive membership)."""
     if membership is None or not membership.is_active:
-        return model.objects.none()
+        return NOTHING
     q = NOTHING
     for grant in _GRANTS[kind]:
-        q |= grant(membership)
-    return model.objects.filter(pk__in=model.objects.filter(q).values("pk"))
+        q |= grant(membership, prefix)
+    return q
+
+
+def _visible(model, kind: str, membership) -> QuerySet:
+    return model.objects.filter(visibility(kind, membership))
 
 
 # --- querysets ---------------------------------------------------------------------------------------
@@ -111,12 +131,11 @@ def entries_visible_to(membership) -> QuerySet:
 
 def search_documents_visible_to(membership) -> QuerySet:
     """Search documents of the consultations and record entries the worker may see."""
-    if membership is None or not membership.is_active:
-        return SearchDocument.objects.none()
-    return SearchDocument.objects.filter(
-        Q(consultation__in=consultations_visible_to(membership).values("pk"))
-        | Q(entry__in=entries_visible_to(membership).values("pk"))
-    )
+    return SearchDocument.objects.filter(search_visibility(membership))
+
+
+def search_visibility(membership) -> Q:
+    return visibility("consultation", membership, "consultation__") | visibility("entry", membership, "entry__")
 
 
 # --- single objects: 404 alike for missing and forbidden ----------------------------------------------

@@ -6,6 +6,7 @@ Editable records are saved only through `save_versioned` (no lost updates).
 """
 
 import datetime as dt
+import re
 from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
@@ -192,10 +193,11 @@ def do_link_consultation(*, request, membership, consultation: Consultation, per
 
 # --- cases --------------------------------------------------------------------------------------------
 def case_prefix(organisation) -> str:
+    """青葉市 → 青葉, みどり県中央保健所 → 中央保健所: short, as workers say it."""
     name = organisation.name
     if organisation.type.code == "municipality" and name[-1:] in ("市", "町", "村", "区"):
-        name = name[:-1]
-    return name
+        return name[:-1]
+    return re.sub(r"^.+?[都道府県](?=.)", "", name)
 
 
 def _clean_needs(needs: dict | None) -> dict:

@@ -118,8 +118,7 @@ def search_records(membership, raw_query, limit: int = 50) -> list[Hit]:
     query = clean_query(raw_query)
     if not query:
         return []
-    visible = access.search_documents_visible_to(membership)
-    docs = (_matching(query).filter(pk__in=visible.values("pk"))
+    docs = (_matching(query).filter(access.search_visibility(membership))
             .select_related("person", "case").order_by("-occurred_at", "-id")[:limit])
     return [Hit(doc, highlight(doc.text, query)) for doc in docs]
 

@@ -136,8 +136,8 @@ def test_a_later_layer_can_add_visibility_in_one_place(pref, world):
     mallory = pref.memberships.mallory
     assert not access.persons_visible_to(mallory).exists()
 
-    def consent_grant(m):
-        return Q(pk=world["person"].pk) if m.organisation_id == pref.orgs.wakaba.pk else access.NOTHING
+    def consent_grant(m, prefix=""):
+        return Q(**{f"{prefix}pk": world["person"].pk}) if m.organisation_id == pref.orgs.wakaba.pk else access.NOTHING
 
     access.register_grant("person", consent_grant)
     try:
