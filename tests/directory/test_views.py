@@ -127,3 +127,14 @@ def test_the_match_page_ranks_with_reasons(client_for, pref, small_directory):
     assert "家計改善・債務相談" in body and "若葉町は対象地域外" in body
     bad = c.get(reverse("directory:match"), {"need": "nonsense", "municipality": "x"})
     assert bad.status_code == 200 and "必要な支援を一覧から選んでください。" in bad.content.decode()
+
+
+def test_the_dashboard_panel_lists_entries_the_supervisor_maintains(client_for, pref, small_directory):
+    from datetime import date
+
+    svc = small_directory.debt_aoba
+    svc.last_verified = date(2020, 1, 1)
+    svc.save()
+    body = client_for(pref.users.bob).get(reverse("core:dashboard")).content.decode()
+    assert "機関ディレクトリの管理" in body and "1年以上経った情報が1件" in body
+    assert "機関ディレクトリの管理" not in client_for(pref.users.alice).get(reverse("core:dashboard")).content.decode()
