@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "renkei.cases",
     "renkei.referrals",
     "renkei.conferences",
+    "renkei.discharge",
     "renkei.demo",
 ]
 

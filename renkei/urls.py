@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("renkei.cases.urls")),
     path("referrals/", include("renkei.referrals.urls")),
     path("conferences/", include("renkei.conferences.urls")),
+    path("discharge/", include("renkei.discharge.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

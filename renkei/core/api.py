@@ -10,6 +10,7 @@ from renkei.conferences.api import router as conferences_router
 from renkei.core.api_errors import install as install_error_handlers
 from renkei.directory.api import hsds_router
 from renkei.directory.api import router as directory_router
+from renkei.discharge.api import router as discharge_router
 from renkei.guidance.api import router as guidance_router
 from renkei.referrals.api import fhir_router
 from renkei.referrals.api import router as referrals_router
@@ -29,4 +30,5 @@ api.add_router("/cases", cases_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/fhir", fhir_router)
 api.add_router("/conferences", conferences_router)
+api.add_router("/discharge", discharge_router)
 api.add_router("/hsds", hsds_router, auth=None if settings.HSDS_PUBLIC else django_auth)
