@@ -89,10 +89,10 @@ def _build(rows: int):
     return membership, cases[0], build_s
 
 
-def run(out):
+def run(out, rows: int | None = None, write: bool = True):
     from . import actions, search
 
-    rows = int(os.environ.get("RENKEI_BENCH_ROWS", "50000"))
+    rows = rows or int(os.environ.get("RENKEI_BENCH_ROWS", "50000"))
     with transaction.atomic():
         membership, case, build_s = _build(rows)
     m = membership
@@ -128,9 +128,12 @@ def run(out):
                "search_short_p95_ms": round(figures["search_short_p95_ms"], 2),
                "scan_p95_ms": round(figures["scan_long_p95_ms"], 2),
                "consultation_save_p95_ms": round(figures["consultation_save_p95_ms"], 2)}
+    if not write:
+        return summary
     path = Path(settings.BASE_DIR) / "var" / "bench" / "latest.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(path.read_text()) if path.exists() else {}
     existing.setdefault("cases", {})[connection.vendor] = summary
     path.write_text(json.dumps(existing, ensure_ascii=False, indent=2))
     out.write(f"written to {path}")
+    return summary
