@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "renkei.directory",
     "renkei.guidance",
     "renkei.cases",
+    "renkei.consent",
     "renkei.referrals",
     "renkei.conferences",
     "renkei.discharge",

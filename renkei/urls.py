@@ -10,6 +10,7 @@ urlpatterns = [
     path("directory/", include("renkei.directory.urls")),
     path("guidance/", include("renkei.guidance.urls")),
     path("cases/", include("renkei.cases.urls")),
+    path("consent/", include("renkei.consent.urls")),
     path("referrals/", include("renkei.referrals.urls")),
     path("conferences/", include("renkei.conferences.urls")),
     path("discharge/", include("renkei.discharge.urls")),

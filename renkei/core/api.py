@@ -7,6 +7,7 @@ from ninja.security import django_auth
 from renkei.accounts.api import router as accounts_router
 from renkei.cases.api import router as cases_router
 from renkei.conferences.api import router as conferences_router
+from renkei.consent.api import router as consent_router
 from renkei.core.api_errors import install as install_error_handlers
 from renkei.directory.api import hsds_router
 from renkei.directory.api import router as directory_router
@@ -27,6 +28,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/directory", directory_router)
 api.add_router("/guidance", guidance_router)
 api.add_router("/cases", cases_router)
+api.add_router("/consent", consent_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/fhir", fhir_router)
 api.add_router("/conferences", conferences_router)

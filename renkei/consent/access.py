@@ -1,0 +1,248 @@
+"""Sharing across organisations: which consents, disclosures and break-glass accesses let a member of
+another organisation see a person, and how much of them (scopes, per field group).
+
+Public interface (other apps call these): `active_consents`, `sharing_basis`, `scopes_shared_with`,
+`basis_label`, `read_context`. The grants registered with `renkei.cases.access.register_grant` (see
+apps.py) use the same querysets, so pages, API, search and exports agree. Withdrawal and expiry are
+evaluated on every request: nothing is cached.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from renkei.cases.access import BASIC, NOTHING, get_person_for_user
+from renkei.cases.models import Case, Consultation, Person, RecordEntry
+
+from . import reference
+from .models import BreakGlassAccess, Consent, Disclosure
+
+
+def _scope_q(scope: str | None) -> Q:
+    return Q(scope_index__contains=f"|{scope}|") if scope else Q()
+
+
+def _consents_on(day) -> QuerySet:
+    return Consent.objects.filter(withdrawn_at__isnull=True, valid_from__lte=day, valid_until__gte=day)
+
+
+def in_force(consents: QuerySet, day=None) -> QuerySet:
+    """Those of `consents` not withdrawn and within their period on `day` (today)."""
+    day = day or timezone.localdate()
+    return consents.filter(withdrawn_at__isnull=True, valid_from__lte=day, valid_until__gte=day)
+
+
+def _covering(organisation, recipient_kinds) -> Q:
+    q = NOTHING
+    if "organisation" in recipient_kinds:
+        q |= Q(recipient_kind="organisation", recipient_organisation=organisation)
+    if "organisation_type" in recipient_kinds:
+        q |= Q(recipient_kind="organisation_type", recipient_type_id=organisation.type_id)
+    return q
+
+
+def active_consents(person, organisation, scopes=None) -> QuerySet:
+    """Consents in force today for `person` that cover `organisation` (by itself or by its type) and
+    every scope in `scopes` (all of them, when given)."""
+    qs = _consents_on(timezone.localdate()).filter(_covering(organisation, ["organisation", "organisation_type"]))
+    if person is not None:
+        qs = qs.filter(person=person)
+    for scope in scopes or []:
+        qs = qs.filter(_scope_q(scope))
+    return qs.select_related("recipient_organisation", "recipient_type", "owner")
+
+
+def active_disclosures(person, organisation, scopes=None) -> QuerySet:
+    today = timezone.localdate()
+    qs = Disclosure.objects.filter(recipient=organisation, valid_until__gte=today, at__lte=timezone.now())
+    if person is not None:
+        qs = qs.filter(person=person)
+    for scope in scopes or []:
+        qs = qs.filter(_scope_q(scope))
+    return qs.select_related("recipient", "owner")
+
+
+def active_breakglass(membership, person=None) -> QuerySet:
+    if membership is None or not membership.is_active or not membership.has_perm("breakglass.use"):
+        return BreakGlassAccess.objects.none()
+    now = timezone.now()
+    qs = BreakGlassAccess.objects.filter(user=membership.user, organisation=membership.organisation,
+                                         started_at__lte=now, expires_at__gt=now)
+    return qs.filter(person=person) if person is not None else qs
+
+
+def sharing_basis(person, organisation, scope) -> Consent | Disclosure | None:
+    """The consent (preferred) or legal-basis disclosure that lets `organisation` see `scope` of `person`."""
+    consent = active_consents(person, organisation, [scope]).order_by("-valid_until", "-id").first()
+    if consent is not None:
+        return consent
+    return active_disclosures(person, organisation, [scope]).order_by("-valid_until", "-id").first()
+
+
+# --- what one member may see ----------------------------------------------------------------------------
+def _consents_for(membership, reach, scope) -> QuerySet:
+    qs = _consents_on(timezone.localdate()).filter(_covering(membership.organisation, reach["recipient_kinds"]))
+    return qs.filter(_scope_q(scope))
+
+
+def _reach_allows(reach, scope) -> bool:
+    return reach is not None and (reach["scopes"] == "*" or scope in reach["scopes"])
+
+
+def _shared_sources(membership, scope):
+    """(consents, disclosures) querysets through which `membership` may see `scope`, or None."""
+    reach = reference.reach_for(membership)
+    if not _reach_allows(reach, scope):
+        return None
+    consents = _consents_for(membership, reach, scope)
+    disclosures = active_disclosures(None, membership.organisation, [scope]) if reach["disclosures"] \
+        else Disclosure.objects.none()
+    return consents, disclosures
+
+
+def _owned_by(source_qs, person_field: str, org_field: str) -> Exists:
+    return Exists(source_qs.filter(person=OuterRef(person_field), owner=OuterRef(org_field)))
+
+
+def grant_q(kind: str, membership) -> Q:
+    """The grant for `kind`: persons through any covering source; records only of the organisation that
+    obtained the consent or made the disclosure; everything of a person under an active break-glass."""
+    if membership is None or not membership.is_active:
+        return NOTHING
+    scope = reference.kind_scope(kind)
+    glass = active_breakglass(membership).values("person_id")
+    person_field = {"person": "pk", "case": "person", "consultation": "person", "entry": "case__person"}[kind]
+    q = Q(**{f"{person_field}__in": glass})
+    sources = _shared_sources(membership, scope)
+    if sources is None:
+        return q
+    consents, disclosures = sources
+    if kind == "person":
+        return q | Q(pk__in=consents.values("person_id")) | Q(pk__in=disclosures.values("person_id"))
+    model, org_field = {"case": (Case, "organisation"), "consultation": (Consultation, "organisation"),
+                        "entry": (RecordEntry, "case__organisation")}[kind]
+    person_of = "case__person" if kind == "entry" else "person"
+    shared = model.objects.filter(_owned_by(consents, person_of, org_field)
+                                  | _owned_by(disclosures, person_of, org_field))
+    return q | Q(pk__in=shared.values("pk"))
+
+
+def _is_own(membership, person) -> bool:
+    """Seen through the built-in grants (own organisation, or the case team) — no sharing involved."""
+    if not membership.has_perm("person.view"):
+        return False
+    if person.organisation_id == membership.organisation_id:
+        return True
+    return person.cases.filter(Q(organisation=membership.organisation) | Q(lead=membership.user)
+                               | Q(co_workers=membership.user)).exists()
+
+
+def scopes_shared_with(membership, person) -> set[str]:
+    """The scopes (field groups) of `person` that `membership` may see: all for the own organisation and
+    under break-glass; otherwise those covered by consents and disclosures, within the role's reach."""
+    if membership is None or not membership.is_active or person is None:
+        return set()
+    if _is_own(membership, person) or active_breakglass(membership, person).exists():
+        return set(reference.scope_codes())
+    seen = set()
+    for scope in reference.scope_codes():
+        sources = _shared_sources(membership, scope)
+        if sources is None:
+            continue
+        consents, disclosures = sources
+        if consents.filter(person=person).exists() or disclosures.filter(person=person).exists():
+            seen.add(scope)
+    return seen
+
+
+def _source_for(membership, person, scope):
+    glass = active_breakglass(membership, person).first()
+    if glass is not None:
+        return glass
+    sources = _shared_sources(membership, scope)
+    if sources is None:
+        return None
+    consents, disclosures = sources
+    return (consents.filter(person=person).order_by("-valid_until", "-id").first()
+            or disclosures.filter(person=person).order_by("-valid_until", "-id").first())
+
+
+def basis_label(membership, person, scope: str = BASIC) -> str:
+    """What an audit entry of a read records as its legal basis: "" inside one's own organisation,
+    "consent:<id>", "<basis code>:disclosure:<id>" or "breakglass:<basis code>:<id>" otherwise."""
+    if membership is None or person is None or _is_own(membership, person):
+        return ""
+    source = _source_for(membership, person, scope)
+    return source.legal_basis_label if source is not None else ""
+
+
+def read_context(membership, person, groups) -> tuple[list[str], str]:
+    """For an audit entry of a read: the field groups actually visible, and the legal basis."""
+    if membership is None or person is None:
+        return list(groups), ""
+    if _is_own(membership, person):
+        return list(groups), ""
+    visible = scopes_shared_with(membership, person)
+    seen = [g for g in groups if g in visible] or list(groups)
+    scope = next((g for g in seen if g != BASIC), seen[0] if seen else BASIC)
+    return seen, basis_label(membership, person, scope)
+
+
+# --- the consent register itself --------------------------------------------------------------------------
+def get_person_for_consent(membership, person_id) -> Person:
+    """The person, if the member may see them at all (404 alike for missing and forbidden)."""
+    return get_person_for_user(membership, person_id)
+
+
+def consents_visible_to(membership) -> QuerySet:
+    """Consents a member may read: those their organisation obtained, and those naming their organisation
+    (or its type) for persons they may see."""
+    if membership is None or not membership.is_active:
+        return Consent.objects.none()
+    if not (membership.has_perm("consent.manage") or membership.has_perm("person.view")
+            or membership.has_perm("shared.view")):
+        return Consent.objects.none()
+    org = membership.organisation
+    return Consent.objects.filter(Q(owner=org) | _covering(org, ["organisation", "organisation_type"])).select_related(
+        "person", "owner", "recipient_organisation", "recipient_type", "obtained_by", "withdrawn_by")
+
+
+def disclosures_visible_to(membership) -> QuerySet:
+    if membership is None or not membership.is_active:
+        return Disclosure.objects.none()
+    org = membership.organisation
+    return Disclosure.objects.filter(Q(owner=org) | Q(recipient=org)).select_related(
+        "person", "owner", "recipient", "disclosed_by")
+
+
+def get_consent_for_user(membership, consent_id) -> Consent:
+    try:
+        consent = consents_visible_to(membership).get(pk=int(consent_id))
+    except (Consent.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    get_person_for_user(membership, consent.person_id)  # the person must be visible too
+    return consent
+
+
+def get_managed_consent(membership, consent_id) -> Consent:
+    """A consent the member's organisation obtained, for withdrawing it (needs consent.manage)."""
+    if membership is None or not membership.has_perm("consent.manage"):
+        raise Http404
+    consent = get_consent_for_user(membership, consent_id)
+    if consent.owner_id != membership.organisation_id:
+        raise Http404
+    return consent
+
+
+def expiring_consents(organisation, days=None) -> QuerySet:
+    """Consents the organisation obtained that are in force and end within `days` (data file default)."""
+    import datetime as dt
+
+    today = timezone.localdate()
+    days = reference.expiry_warning_days() if days is None else days
+    return (_consents_on(today).filter(owner=organisation, valid_until__lte=today + dt.timedelta(days=days))
+            .select_related("person", "recipient_organisation", "recipient_type").order_by("valid_until", "id"))
+
+
+def can_manage(membership) -> bool:
+    return membership is not None and membership.is_active and membership.has_perm("consent.manage")

@@ -1,0 +1,225 @@
+"""Recording and withdrawing consents, recording legal-basis disclosures, break-glass access.
+
+Each runs in one transaction, validates (ValidationError with a Japanese message, nothing changed),
+writes, and logs an audit entry naming the person.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from renkei.accounts.models import Membership
+from renkei.audit.actions import log_event
+from renkei.cases.access import BASIC
+
+from . import reference
+from .access import can_manage
+from .models import BreakGlassAccess, Consent, Disclosure, Notification
+
+PURPOSE = "同意・情報提供の記録"
+
+
+def _require_manage(membership):
+    if not can_manage(membership):
+        raise ValidationError("同意を記録・撤回する権限がありません。")
+
+
+def _clean_scopes(scopes) -> list[str]:
+    chosen = [s for s in (scopes or []) if s]
+    unknown = [s for s in chosen if s not in reference.scope_codes()]
+    if unknown:
+        raise ValidationError(f"共有する情報の範囲が正しくありません: {'、'.join(unknown)}")
+    if not chosen:
+        raise ValidationError("共有する情報の範囲を1つ以上選んでください。")
+    return reference.with_required(chosen)
+
+
+def _log(action, request, membership, obj, person, groups, legal_basis, data=None):
+    log_event(action, request=request, actor=membership.user, organisation=membership.organisation, obj=obj,
+              person=person, field_groups=groups, purpose=PURPOSE, legal_basis=legal_basis, data=data)
+
+
+@transaction.atomic
+def do_record_consent(*, request, membership, person, recipient_kind, purpose, scopes, valid_from, valid_until,
+                      method, obtained_at, recipient_organisation=None, recipient_type=None, obtained_by=None,
+                      attachment=None, note="") -> Consent:
+    _require_manage(membership)
+    errors = []
+    if recipient_kind not in dict(reference.recipient_kind_choices()):
+        errors.append("提供先の種類を選んでください。")
+    elif recipient_kind == "organisation":
+        recipient_type = None
+        if recipient_organisation is None:
+            errors.append("提供先の機関を選んでください。")
+        elif recipient_organisation.pk == membership.organisation_id:
+            errors.append("自組織は提供先にできません（自組織内の利用に同意の記録は不要です）。")
+    else:
+        recipient_organisation = None
+        if recipient_type is None:
+            errors.append("提供先の機関の種別を選んでください。")
+    purpose = (purpose or "").strip()
+    if not purpose:
+        errors.append("利用目的を入力してください。")
+    if method not in dict(reference.method_choices()):
+        errors.append("同意の方法を選んでください。")
+    today = timezone.localdate()
+    if valid_from is None or valid_until is None:
+        errors.append("有効期間の開始日と終了日を入力してください。")
+    else:
+        if valid_until < valid_from:
+            errors.append("有効期間の終了日は開始日より後にしてください。")
+        elif valid_until < today:
+            errors.append("有効期間の終了日が過去の日付です。")
+        elif (valid_until - valid_from).days > reference.max_consent_days():
+            errors.append(f"有効期間は{reference.max_consent_days()}日以内にしてください（更新は新しい同意として記録します）。")
+    if obtained_at is None:
+        errors.append("同意を得た日時を入力してください。")
+    elif obtained_at > timezone.now() + dt.timedelta(minutes=5):
+        errors.append("同意を得た日時が未来になっています。")
+    note = (note or "").strip()
+    if not attachment and not note:
+        errors.append("同意書の写しを添付するか、同意の内容をメモに記録してください。")
+    try:
+        scopes = _clean_scopes(scopes)
+    except ValidationError as error:
+        errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent(person=person, owner=membership.organisation, recipient_kind=recipient_kind,
+                      recipient_organisation=recipient_organisation, recipient_type=recipient_type, purpose=purpose,
+                      scopes=scopes, valid_from=valid_from, valid_until=valid_until, method=method,
+                      obtained_by=obtained_by or membership.user, obtained_at=obtained_at, note=note,
+                      recorded_by=membership.user)
+    if attachment:
+        consent.attachment = attachment
+    consent.save()
+    _log("consent.recorded", request, membership, consent, person, [BASIC], consent.legal_basis_label,
+         {"recipient": consent.recipient_name, "scopes": scopes, "valid_from": valid_from,
+          "valid_until": valid_until, "method": method, "attachment": bool(consent.attachment)})
+    return consent
+
+
+@transaction.atomic
+def do_withdraw_consent(*, request, membership, consent, method, note="", at=None) -> Consent:
+    """Withdrawal takes effect at once: every grant reads the register on each request."""
+    _require_manage(membership)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.owner_id != membership.organisation_id:
+        raise ValidationError("他の組織が得た同意は撤回の記録ができません。同意を得た組織に連絡してください。")
+    if consent.withdrawn_at is not None:
+        raise ValidationError("この同意はすでに撤回されています。")
+    if method not in dict(reference.withdrawal_method_choices()):
+        raise ValidationError("撤回の方法を選んでください。")
+    at = at or timezone.now()
+    if at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError("撤回の日時が未来になっています。")
+    consent.withdrawn_at, consent.withdrawn_by = at, membership.user
+    consent.withdrawal_method, consent.withdrawal_note = method, (note or "").strip()
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_method", "withdrawal_note"])
+    _log("consent.withdrawn", request, membership, consent, consent.person, [BASIC], consent.legal_basis_label,
+         {"recipient": consent.recipient_name, "method": method})
+    return consent
+
+
+@transaction.atomic
+def do_record_disclosure(*, request, membership, person, recipient, scopes, legal_basis, justification="",
+                         valid_until=None, at=None) -> Disclosure:
+    """Record a provision of `person`'s data to `recipient` on a legal basis other than consent.
+    The recipient sees the chosen scopes until `valid_until`."""
+    _require_manage(membership)
+    errors = []
+    basis = reference.legal_basis(legal_basis or "")
+    justification = (justification or "").strip()
+    if basis is None or not basis["disclosure"]:
+        errors.append("法的根拠を選んでください（本人同意による共有は同意として記録します）。")
+    if recipient is None:
+        errors.append("提供先の機関を選んでください。")
+    elif recipient.pk == membership.organisation_id:
+        errors.append("自組織は提供先にできません。")
+    if basis is not None and basis["disclosure"]:
+        if reference.org_kind(membership.organisation) not in basis["discloser"]:
+            errors.append(f"「{basis['name']}」は{'行政機関等' if membership.organisation.is_public else '民間の事業者'}"
+                          "からの提供には使えません。")
+        if recipient is not None and reference.org_kind(recipient) not in basis["recipients"]:
+            errors.append(f"「{basis['name']}」では{'行政機関等' if recipient.is_public else '民間の事業者'}"
+                          "に提供できません。")
+        if basis["justification_required"] and not justification:
+            errors.append(f"「{basis['name']}」による提供には理由の記載が必要です。")
+    at = at or timezone.now()
+    if valid_until is None:
+        errors.append("提供先が閲覧できる期限を入力してください。")
+    elif valid_until < timezone.localdate(at):
+        errors.append("閲覧できる期限は提供日以降にしてください。")
+    try:
+        scopes = _clean_scopes(scopes)
+    except ValidationError as error:
+        errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    disclosure = Disclosure.objects.create(person=person, owner=membership.organisation, recipient=recipient,
+                                           scopes=scopes, legal_basis=basis["code"], justification=justification,
+                                           disclosed_by=membership.user, at=at, valid_until=valid_until)
+    _log("disclosure.recorded", request, membership, disclosure, person, scopes, disclosure.legal_basis_label,
+         {"recipient": recipient.name, "legal_basis": basis["code"], "valid_until": valid_until})
+    return disclosure
+
+
+def supervisors_of(organisation):
+    return [m.user for m in Membership.objects.filter(organisation=organisation, is_active=True, user__is_active=True)
+            .select_related("user") if m.has_perm("audit.view")]
+
+
+@transaction.atomic
+def do_open_breakglass(*, request, membership, person, reason, legal_basis) -> BreakGlassAccess:
+    """Open `person`'s record outside one's access, for `reference.breakglass_hours()` hours. Notifies
+    the organisation's supervisors (in the product and by e-mail, without the person's name)."""
+    if membership is None or not membership.has_perm("breakglass.use"):
+        raise ValidationError("緊急アクセスの権限がありません。")
+    errors = []
+    reason = (reason or "").strip()
+    basis = reference.legal_basis(legal_basis or "")
+    if basis is None or not basis["breakglass"]:
+        errors.append("緊急アクセスの法的根拠を選んでください。")
+    if len(reason) < 10:
+        errors.append("緊急アクセスの理由を具体的に（10文字以上）入力してください。")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    access = BreakGlassAccess.objects.create(
+        person=person, user=membership.user, organisation=membership.organisation, reason=reason,
+        legal_basis=basis["code"], started_at=now, expires_at=now + dt.timedelta(hours=reference.breakglass_hours()))
+    _log("breakglass.opened", request, membership, access, person, reference.scope_codes(), access.legal_basis_label,
+         {"reason": reason, "legal_basis": basis["code"], "expires_at": access.expires_at,
+          "person_organisation": person.organisation.name})
+    text = (f"{membership.user}さんが緊急アクセスで記録を開きました（根拠: {basis['name']}、"
+            f"{timezone.localtime(now):%Y-%m-%d %H:%M}、{reference.breakglass_hours():g}時間有効）。")
+    supervisors = [u for u in supervisors_of(membership.organisation) if u.pk != membership.user_id] \
+        or supervisors_of(membership.organisation)
+    for supervisor in supervisors:
+        Notification.objects.create(recipient=supervisor, organisation=membership.organisation, breakglass=access,
+                                    text=text)
+    addresses = [u.email for u in supervisors if u.email]
+    if addresses:
+        url = reverse("core:dashboard")
+        transaction.on_commit(lambda: send_mail(
+            "【Renkei】緊急アクセスがありました", text + f"\n内容の確認: {url}\n（本人の氏名はメールに記載していません）",
+            None, addresses, fail_silently=True))
+    return access
+
+
+@transaction.atomic
+def do_acknowledge_notification(*, request, membership, notification) -> Notification:
+    if notification.recipient_id != membership.user_id:
+        raise ValidationError("この通知は確認できません。")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        log_event("breakglass.reviewed", request=request, actor=membership.user,
+                  organisation=membership.organisation, obj=notification.breakglass,
+                  person=notification.breakglass.person if notification.breakglass else None,
+                  purpose="緊急アクセスの確認（管理者）")
+    return notification

@@ -1,0 +1,187 @@
+"""Pages of the consent register, disclosures and break-glass. Thin: access.py to fetch, actions.py to change."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from renkei.accounts.access import require_perm
+from renkei.audit.actions import log_event
+from renkei.cases.access import BASIC
+
+from . import access, actions, breakglass, reference
+from .forms import BreakGlassForm, BreakGlassSearchForm, ConsentForm, DisclosureForm, WithdrawForm
+from .models import Notification
+
+
+def _errors(form, error: ValidationError):
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+def _log_read(request, action, obj, person, groups=(BASIC,)):
+    m = request.membership
+    log_event(action, request=request, actor=m.user, organisation=m.organisation, obj=obj, person=person,
+              field_groups=list(groups), purpose="同意・情報提供の確認",
+              legal_basis=access.basis_label(m, person))
+
+
+def consent_list(request):
+    """Consents this organisation obtained: in force, ending soon, ended."""
+    require_perm(request, "consent.manage")
+    m = request.membership
+    status = request.GET.get("status", "active")
+    consents = access.consents_visible_to(m).filter(owner=m.organisation)
+    if status == "expiring":
+        consents = access.expiring_consents(m.organisation)
+    elif status == "active":
+        consents = access.in_force(consents)
+    elif status == "ended":
+        consents = consents.exclude(pk__in=access.in_force(consents).values("pk"))
+    consents = list(consents.select_related("person", "recipient_organisation", "recipient_type")[:500])
+    log_event("consent.register_viewed", request=request, field_groups=[BASIC], purpose="同意の管理",
+              data={"status": status, "rows": len(consents)})
+    return render(request, "consent/consent_list.html", {
+        "consents": consents, "status": status, "warning_days": reference.expiry_warning_days(),
+        "disclosures": access.disclosures_visible_to(m).filter(owner=m.organisation)[:200]})
+
+
+def person_register(request, person_id):
+    """One person's consents and disclosures (print-friendly)."""
+    m = request.membership
+    person = access.get_person_for_consent(m, person_id)
+    consents = access.consents_visible_to(m).filter(person=person)
+    disclosures = access.disclosures_visible_to(m).filter(person=person)
+    _log_read(request, "consent.listed", person, person)
+    return render(request, "consent/person_register.html", {
+        "person": person, "consents": consents, "disclosures": disclosures, "can_manage": access.can_manage(m),
+        "shared_scopes": sorted(access.scopes_shared_with(m, person), key=reference.scope_codes().index)})
+
+
+def consent_create(request, person_id):
+    require_perm(request, "consent.manage")
+    m = request.membership
+    person = access.get_person_for_consent(m, person_id)
+    form = ConsentForm(m, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent = actions.do_record_consent(request=request, membership=m, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, f"同意を記録しました（{consent.recipient_name}、{consent.valid_until}まで）。")
+            return redirect("consent:person_register", person.pk)
+    return render(request, "consent/consent_form.html", {"form": form, "person": person})
+
+
+def consent_detail(request, consent_id):
+    m = request.membership
+    consent = access.get_consent_for_user(m, consent_id)
+    _log_read(request, "consent.viewed", consent, consent.person)
+    can_withdraw = access.can_manage(m) and consent.owner_id == m.organisation_id and consent.withdrawn_at is None
+    return render(request, "consent/consent_detail.html", {
+        "consent": consent, "person": consent.person, "can_withdraw": can_withdraw,
+        "withdraw_form": WithdrawForm(), "scope_info": {s["code"]: s for s in reference.scopes()}})
+
+
+@require_POST
+def consent_withdraw(request, consent_id):
+    m = request.membership
+    consent = access.get_managed_consent(m, consent_id)
+    form = WithdrawForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("撤回の方法を選んでください。")
+        actions.do_withdraw_consent(request=request, membership=m, consent=consent, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"同意の撤回を記録しました。{consent.recipient_name}は直ちに閲覧できなくなります。")
+    return redirect("consent:consent_detail", consent.pk)
+
+
+def consent_attachment(request, consent_id):
+    """The scanned consent form, only through this access-checked view (never a public media URL)."""
+    m = request.membership
+    consent = access.get_consent_for_user(m, consent_id)
+    if not consent.attachment:
+        raise Http404
+    _log_read(request, "consent.attachment_viewed", consent, consent.person)
+    try:
+        handle = consent.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=False, filename=consent.attachment.name.rsplit("/", 1)[-1])
+
+
+def disclosure_create(request, person_id):
+    require_perm(request, "consent.manage")
+    m = request.membership
+    person = access.get_person_for_consent(m, person_id)
+    form = DisclosureForm(m, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            disclosure = actions.do_record_disclosure(request=request, membership=m, person=person,
+                                                      **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, f"{disclosure.recipient.name}への提供を記録しました（{disclosure.legal_basis_name}）。")
+            return redirect("consent:person_register", person.pk)
+    return render(request, "consent/disclosure_form.html", {
+        "form": form, "person": person, "bases": reference.disclosure_bases()})
+
+
+# --- break-glass -----------------------------------------------------------------------------------------
+def breakglass_search(request):
+    require_perm(request, "breakglass.use")
+    m = request.membership
+    form = BreakGlassSearchForm(request.GET or None)
+    persons = []
+    if form.is_valid():
+        d = form.cleaned_data
+        persons = breakglass.find_for_breakglass(m, d["name"], d["birth_date"])
+        log_event("breakglass.searched", request=request, purpose="緊急アクセスのための本人の検索",
+                  data={"found": len(persons)})
+        for person in persons:
+            log_event("breakglass.search_result", request=request, obj=person, person=person, field_groups=[BASIC],
+                      purpose="緊急アクセスのための本人の検索")
+    return render(request, "consent/breakglass_search.html", {"form": form, "persons": persons,
+                                                              "hours": reference.breakglass_hours()})
+
+
+def breakglass_open(request, person_id):
+    require_perm(request, "breakglass.use")
+    m = request.membership
+    search = BreakGlassSearchForm(request.GET if request.method == "GET" else request.POST)
+    if not search.is_valid():
+        raise Http404
+    person = breakglass.get_person_for_breakglass(m, person_id, search.cleaned_data["name"],
+                                                  search.cleaned_data["birth_date"])
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_open_breakglass(request=request, membership=m, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.warning(request, f"緊急アクセスを開始しました（{reference.breakglass_hours():g}時間）。"
+                                      "管理者に通知されました。")
+            return redirect("cases:person_detail", person.pk)
+    return render(request, "consent/breakglass_open.html", {
+        "form": form, "person": person, "search": search, "hours": reference.breakglass_hours()})
+
+
+@require_POST
+def notification_ack(request, notification_id):
+    require_perm(request, "audit.view")
+    m = request.membership
+    try:
+        notification = Notification.objects.get(pk=int(notification_id), recipient=request.user,
+                                                organisation=m.organisation)
+    except (Notification.DoesNotExist, ValueError):
+        raise Http404 from None
+    actions.do_acknowledge_notification(request=request, membership=m, notification=notification)
+    messages.success(request, "緊急アクセスを確認済みにしました。")
+    return redirect("core:dashboard")
