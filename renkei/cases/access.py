@@ -10,6 +10,7 @@ Field groups (the data scopes written to the audit log): BASIC (name, birth date
 (consultations, cases, record entries).
 """
 
+import inspect
 from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
@@ -20,17 +21,40 @@ from .models import Case, Consultation, Person, RecordEntry, SearchDocument
 BASIC = "基本情報"
 RECORDS = "相談・経過記録"
 PURPOSE = "相談支援（自組織の記録）"
+# Roles with any of these may open person pages at all; the grants decide which persons and how much.
+READ_PERMS = ("person.view", "shared.view", "assignment.view")
 
 NOTHING = Q(pk__in=[])
+_MODELS = {"person": Person, "case": Case, "consultation": Consultation, "entry": RecordEntry}
 Grant = Callable[[object], Q]
 _GRANTS: dict[str, list[Grant]] = {"person": [], "case": [], "consultation": [], "entry": []}
 
 
 def register_grant(kind: str, grant: Grant) -> Grant:
-    """Add a source of visibility for `kind` ("person", "case", "consultation", "entry")."""
+    """Add a source of visibility for `kind` ("person", "case", "consultation", "entry").
+
+    A grant is `grant(membership, prefix="") -> Q`, or `grant(membership) -> Q` over the model itself
+    (such a grant is applied through a `pk__in` subquery, so it may use multi-valued joins)."""
     if grant not in _GRANTS[kind]:
         _GRANTS[kind].append(grant)
     return grant
+
+
+def _takes_prefix(grant) -> bool:
+    try:
+        inspect.signature(grant).bind(None, "")
+    except TypeError:
+        return False
+    return True
+
+
+def _apply(kind: str, grant, membership, prefix: str) -> Q:
+    if _takes_prefix(grant):
+        return grant(membership, prefix)
+    q = grant(membership)
+    if q == NOTHING:
+        return NOTHING
+    return Q(**{f"{prefix}pk__in": _MODELS[kind].objects.filter(q).values("pk")})
 
 
 def _can_view(membership) -> bool:
@@ -88,7 +112,7 @@ def _case_entry(m, prefix="") -> Q:
     """An entry is visible with its case: the case grants, one step further down."""
     q = NOTHING
     for grant in _GRANTS["case"]:
-        q |= grant(m, f"{prefix}case__")
+        q |= _apply("case", grant, m, f"{prefix}case__")
     return q
 
 
@@ -104,7 +128,7 @@ def visibility(kind: str, membership, prefix: str = "") -> Q:
         return NOTHING
     q = NOTHING
     for grant in _GRANTS[kind]:
-        q |= grant(membership, prefix)
+        q |= _apply(kind, grant, membership, prefix)
     return q
 
 
