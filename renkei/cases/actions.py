@@ -37,14 +37,19 @@ class DuplicateWarning(ValidationError):
         self.candidates = candidates
 
 
-def _log(action, membership, request, *, obj, person, groups, data=None):
+def _log(action, membership, request, *, obj, person, groups, data=None, legal_basis=""):
     log_event(action, request=request, actor=membership.user, organisation=membership.organisation, obj=obj,
-              person=person, field_groups=groups, purpose=PURPOSE, data=data)
+              person=person, field_groups=groups, purpose=PURPOSE, data=data, legal_basis=legal_basis)
 
 
 def log_read(request, membership, action: str, obj, person, groups) -> None:
-    """Every read of person-level data is on record (pages, API, opened search results)."""
-    _log(action, membership, request, obj=obj, person=person, groups=groups)
+    """Every read of person-level data is on record (pages, API, opened search results). Reads through
+    sharing carry their legal basis (consent id, disclosure basis, break-glass) and only the field
+    groups actually visible (renkei.consent.access.read_context)."""
+    from renkei.consent.access import read_context
+
+    action, groups, basis = read_context(membership, person, groups, action)
+    _log(action, membership, request, obj=obj, person=person, groups=groups, legal_basis=basis)
 
 
 # --- persons -----------------------------------------------------------------------------------------

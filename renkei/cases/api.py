@@ -39,7 +39,7 @@ ERRORS = {400: Error, 404: Error, 409: Conflict}
 
 def _membership(request, edit=False):
     m = request.membership
-    if m is None or not m.has_perm("person.view"):
+    if m is None or not any(m.has_perm(perm) for perm in access.READ_PERMS):
         raise Http404
     if edit:
         access.require_edit(m)

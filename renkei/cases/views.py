@@ -33,8 +33,12 @@ from .versioning import StaleVersion
 
 
 def _m(request):
-    require_perm(request, "person.view")
-    return request.membership
+    """The acting membership, if its role may read person data at all (own, shared or assigned); which
+    objects it sees is decided by the access layer's grants (consent, disclosure, break-glass …)."""
+    m = getattr(request, "membership", None)
+    if m is None or not any(m.has_perm(perm) for perm in access.READ_PERMS):
+        raise Http404
+    return m
 
 
 def _errors(form, error: ValidationError):

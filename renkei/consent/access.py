@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from renkei.cases.access import BASIC, NOTHING, get_person_for_user
-from renkei.cases.models import Case, Consultation, Person, RecordEntry
+from renkei.cases.models import Case, Consultation, Person
 
 from . import reference
 from .models import BreakGlassAccess, Consent, Disclosure
@@ -104,27 +104,29 @@ def _owned_by(source_qs, person_field: str, org_field: str) -> Exists:
     return Exists(source_qs.filter(person=OuterRef(person_field), owner=OuterRef(org_field)))
 
 
-def grant_q(kind: str, membership) -> Q:
-    """The grant for `kind`: persons through any covering source; records only of the organisation that
-    obtained the consent or made the disclosure; everything of a person under an active break-glass."""
+def grant_q(kind: str, membership, prefix: str = "") -> Q:
+    """The grant for `kind` ("person", "case", "consultation"; entries follow their case): persons through
+    any covering source; records only of the organisation that obtained the consent or made the
+    disclosure; everything of a person under an active break-glass. `prefix` is the path from the queried
+    model (see renkei.cases.access); only `pk__in` subqueries, so no rows are multiplied."""
     if membership is None or not membership.is_active:
         return NOTHING
     scope = reference.kind_scope(kind)
     glass = active_breakglass(membership).values("person_id")
-    person_field = {"person": "pk", "case": "person", "consultation": "person", "entry": "case__person"}[kind]
-    q = Q(**{f"{person_field}__in": glass})
     sources = _shared_sources(membership, scope)
-    if sources is None:
-        return q
-    consents, disclosures = sources
     if kind == "person":
-        return q | Q(pk__in=consents.values("person_id")) | Q(pk__in=disclosures.values("person_id"))
-    model, org_field = {"case": (Case, "organisation"), "consultation": (Consultation, "organisation"),
-                        "entry": (RecordEntry, "case__organisation")}[kind]
-    person_of = "case__person" if kind == "entry" else "person"
-    shared = model.objects.filter(_owned_by(consents, person_of, org_field)
-                                  | _owned_by(disclosures, person_of, org_field))
-    return q | Q(pk__in=shared.values("pk"))
+        ids = Person.objects.filter(pk__in=glass)
+        if sources is not None:
+            consents, disclosures = sources
+            ids = Person.objects.filter(Q(pk__in=glass) | Q(pk__in=consents.values("person_id"))
+                                        | Q(pk__in=disclosures.values("person_id")))
+        return Q(**{f"{prefix}pk__in": ids.values("pk")})
+    model = {"case": Case, "consultation": Consultation}[kind]
+    q = Q(person__in=glass)
+    if sources is not None:
+        consents, disclosures = sources
+        q |= _owned_by(consents, "person", "organisation") | _owned_by(disclosures, "person", "organisation")
+    return Q(**{f"{prefix}pk__in": model.objects.filter(q).values("pk")})
 
 
 def _is_own(membership, person) -> bool:
@@ -176,16 +178,19 @@ def basis_label(membership, person, scope: str = BASIC) -> str:
     return source.legal_basis_label if source is not None else ""
 
 
-def read_context(membership, person, groups) -> tuple[list[str], str]:
-    """For an audit entry of a read: the field groups actually visible, and the legal basis."""
-    if membership is None or person is None:
-        return list(groups), ""
-    if _is_own(membership, person):
-        return list(groups), ""
+def read_context(membership, person, groups, action: str) -> tuple[str, list[str], str]:
+    """For the audit entry of a read: the action (prefixed `breakglass.` when seen only through an
+    emergency access, so the audit viewer highlights it), the field groups actually visible, and the
+    legal basis ("" inside one's own organisation)."""
+    if membership is None or person is None or _is_own(membership, person):
+        return action, list(groups), ""
     visible = scopes_shared_with(membership, person)
     seen = [g for g in groups if g in visible] or list(groups)
     scope = next((g for g in seen if g != BASIC), seen[0] if seen else BASIC)
-    return seen, basis_label(membership, person, scope)
+    basis = basis_label(membership, person, scope)
+    if basis.startswith("breakglass:"):
+        action = f"breakglass.{action}"
+    return action, seen, basis
 
 
 # --- the consent register itself --------------------------------------------------------------------------

@@ -17,7 +17,7 @@ class ConsentConfig(AppConfig):
 
         from .access import grant_q
 
-        for kind in ("person", "case", "consultation", "entry"):
+        for kind in ("person", "case", "consultation"):  # entries follow their case
             register_grant(kind, _Grant(kind, partial(grant_q, kind)))
 
 
@@ -27,8 +27,8 @@ class _Grant:
     def __init__(self, kind, fn):
         self.kind, self.fn = kind, fn
 
-    def __call__(self, membership):
-        return self.fn(membership)
+    def __call__(self, membership, prefix=""):
+        return self.fn(membership, prefix)
 
     def __eq__(self, other):
         return isinstance(other, _Grant) and other.kind == self.kind
