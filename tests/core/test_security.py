@@ -99,3 +99,9 @@ def test_unknown_page_answers_a_japanese_404(pref, client_for, settings):
     settings.DEBUG = False
     response = client_for(pref.users.alice).get("/no-such-page/")
     assert response.status_code == 404 and "ページが見つかりません" in response.content.decode()
+
+
+def test_header_search_shows_only_for_roles_that_may_see_persons(pref, client_for):
+    assert 'role="search"' in client_for(pref.users.alice).get("/").content.decode()
+    assert 'role="search"' not in client_for(pref.users.dave).get("/").content.decode()
+    assert 'role="search"' not in client_for(pref.users.erin).get("/").content.decode()
