@@ -1,0 +1,147 @@
+"""Consent-scoped sharing across organisations, through the access layer (pages and API alike)."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from renkei.audit.models import AuditEvent
+from renkei.cases import access as cases_access
+from renkei.consent import access, actions
+from renkei.consent.models import Consent
+
+BASIC, RECORDS = "基本情報", "相談・経過記録"
+
+
+def person_url(w):
+    return reverse("cases:person_detail", args=[w["person"].pk])
+
+
+def record_urls(w):
+    return [reverse("cases:case_detail", args=[w["case"].pk]),
+            reverse("cases:consultation_detail", args=[w["consultation"].pk]),
+            f"/api/cases/cases/{w['case'].pk}", f"/api/cases/cases/{w['case'].pk}/entries",
+            f"/api/cases/consultations/{w['consultation'].pk}", f"/api/cases/entries/{w['entry'].pk}"]
+
+
+def test_scope_names_match_the_access_layer():
+    from renkei.consent import reference
+
+    assert reference.scope_codes()[:2] == [cases_access.BASIC, cases_access.RECORDS]
+
+
+def test_a_partner_with_basic_information_sees_name_and_contact_but_not_records(pref, client_for, world, consent_to):
+    consent_to(world["person"], organisation=pref.orgs.vn)
+    client = client_for(pref.users.dave)
+    page = client.get(person_url(world))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "山田 太郎" in html and "090-0000-0000" in html
+    assert world["case"].number not in html and "ケース番号" not in html
+    assert client.get(f"/api/cases/persons/{world['person'].pk}").json()["name"] == "山田 太郎"
+    for url in record_urls(world):
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_consent_to_an_organisation_type_covers_every_organisation_of_that_type(pref, client_for, world,
+                                                                                consent_to):
+    consent_to(world["person"], org_type=pref.orgs.vn.type, scopes=[RECORDS])
+    assert client_for(pref.users.dave).get(reverse("cases:case_detail", args=[world["case"].pk])).status_code == 200
+    assert client_for(pref.users.henry).get(person_url(world)).status_code == 404
+
+
+def test_a_consent_to_one_organisation_does_not_cover_another(pref, client_for, world, consent_to):
+    consent_to(world["person"], organisation=pref.orgs.housing, scopes=[RECORDS])
+    assert client_for(pref.users.dave).get(person_url(world)).status_code == 404
+    assert client_for(pref.users.henry).get(person_url(world)).status_code == 200
+    assert client_for(pref.users.mallory).get(person_url(world)).status_code == 404
+
+
+def test_records_scope_shows_the_records_of_the_consenting_organisation_only(pref, client_for, world, consent_to):
+    from renkei.cases import actions as case_actions
+
+    consent_to(world["person"], organisation=pref.orgs.hc)
+    hc_case = case_actions.do_open_case(request=None, membership=pref.memberships.hana, person=world["person"])
+    consent_to(world["person"], organisation=pref.orgs.vn, scopes=[RECORDS])
+    client = client_for(pref.users.dave)
+    for url in record_urls(world):
+        assert client.get(url).status_code == 200, url
+    assert client.get(reverse("cases:case_detail", args=[hc_case.pk])).status_code == 404
+
+
+def test_a_partner_cannot_write_even_with_records_shared(pref, client_for, world, consent_to):
+    consent_to(world["person"], organisation=pref.orgs.vn, scopes=[RECORDS])
+    client = client_for(pref.users.dave)
+    assert client.post(reverse("cases:entry_create", args=[world["case"].pk]),
+                       {"kind": "visit", "body": "x"}).status_code == 404
+    assert client.post(f"/api/cases/cases/{world['case'].pk}/entries", {"kind": "visit", "body": "x"},
+                       content_type="application/json").status_code == 404
+
+
+def test_withdrawal_removes_access_on_the_next_request(pref, client_for, world, consent_to):
+    consent = consent_to(world["person"], organisation=pref.orgs.vn, scopes=[RECORDS])
+    client = client_for(pref.users.dave)
+    assert client.get(person_url(world)).status_code == 200
+    actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent, method="oral")
+    assert client.get(person_url(world)).status_code == 404
+    for url in record_urls(world):
+        assert client.get(url).status_code == 404, url
+
+
+def test_an_expired_or_not_yet_valid_consent_gives_no_access(pref, client_for, world, consent_to):
+    consent = consent_to(world["person"], organisation=pref.orgs.vn, scopes=[RECORDS], days=10)
+    Consent.objects.filter(pk=consent.pk).update(valid_from=timezone.localdate() - dt.timedelta(days=40),
+                                                 valid_until=timezone.localdate() - dt.timedelta(days=1))
+    client = client_for(pref.users.dave)
+    assert client.get(person_url(world)).status_code == 404
+    Consent.objects.filter(pk=consent.pk).update(valid_from=timezone.localdate() + dt.timedelta(days=1),
+                                                 valid_until=timezone.localdate() + dt.timedelta(days=30))
+    assert client.get(person_url(world)).status_code == 404
+    assert access.scopes_shared_with(pref.memberships.dave, world["person"]) == set()
+
+
+def test_a_peer_supporter_sees_basic_information_only_when_a_consent_names_their_organisation(
+        pref, client_for, world, consent_to):
+    client = client_for(pref.users.erin)
+    consent_to(world["person"], org_type=pref.orgs.peers.type, scopes=[RECORDS])
+    assert client.get(person_url(world)).status_code == 404
+    consent_to(world["person"], organisation=pref.orgs.peers, scopes=[RECORDS])
+    assert client.get(person_url(world)).status_code == 200
+    assert client.get(reverse("cases:case_detail", args=[world["case"].pk])).status_code == 404
+    assert access.scopes_shared_with(pref.memberships.erin, world["person"]) == {BASIC}
+
+
+def test_reads_through_a_consent_are_logged_with_the_consent_and_the_visible_field_groups(
+        pref, client_for, world, consent_to):
+    consent = consent_to(world["person"], organisation=pref.orgs.vn)
+    client_for(pref.users.dave).get(person_url(world))
+    event = AuditEvent.objects.filter(action="person.viewed", actor=pref.users.dave).get()
+    assert event.legal_basis == f"consent:{consent.pk}"
+    assert event.field_groups == [BASIC]
+    assert event.person_id == str(world["person"].pk)
+
+
+def test_own_organisation_reads_carry_no_sharing_basis(pref, client_for, world):
+    client_for(pref.users.alice).get(person_url(world))
+    event = AuditEvent.objects.filter(action="person.viewed", actor=pref.users.alice).get()
+    assert event.legal_basis == "" and event.field_groups == [BASIC, RECORDS]
+
+
+def test_the_public_interface(pref, world, consent_to):
+    person = world["person"]
+    consent = consent_to(person, org_type=pref.orgs.vn.type, scopes=[RECORDS])
+    assert list(access.active_consents(person, pref.orgs.vn)) == [consent]
+    assert list(access.active_consents(person, pref.orgs.vn, scopes=["医療情報"])) == []
+    assert access.sharing_basis(person, pref.orgs.vn, RECORDS) == consent
+    assert access.sharing_basis(person, pref.orgs.housing, BASIC) is None
+    assert access.scopes_shared_with(pref.memberships.dave, person) == {BASIC, RECORDS}
+    assert access.scopes_shared_with(pref.memberships.alice, person) >= {BASIC, RECORDS, "医療情報"}
+    assert access.scopes_shared_with(pref.memberships.henry, person) == set()
+    assert access.basis_label(pref.memberships.dave, person) == f"consent:{consent.pk}"
+
+
+def test_shared_persons_appear_in_the_partners_search(pref, client_for, world, consent_to):
+    client = client_for(pref.users.dave)
+    assert "山田" not in client.get(reverse("cases:search"), {"q": "やまだ"}).content.decode()
+    consent_to(world["person"], organisation=pref.orgs.vn)
+    assert "山田" in client.get(reverse("cases:search"), {"q": "やまだ"}).content.decode()
