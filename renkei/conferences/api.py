@@ -1,5 +1,350 @@
-"""JSON API of support teams and case conferences (`/api/conferences/`)."""
+"""JSON API of support teams and case conferences (`/api/conferences/`). Same access and action functions
+as the pages; Japanese messages; 404 alike for missing and forbidden; 400 for invalid input."""
 
-from ninja import Router
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Router, Schema
+
+from renkei.accounts.models import Membership
+from renkei.cases.access import BASIC
+
+from . import access, actions
+from .access import MINUTES
 
 router = Router(tags=["支援チーム・会議"])
+
+
+class Error(Schema):
+    detail: str | list[str]
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    organisation: str
+    user_id: int | None
+    role: str
+    role_name: str
+    acknowledged: bool
+
+
+class TeamOut(Schema):
+    case_id: int
+    case_number: str
+    purpose: str
+    goals: str
+    purpose_version: int
+    members: list[MemberOut]
+
+
+class MemberIn(Schema):
+    role: str
+    membership_id: int | None = None
+    name: str = ""
+    organisation_label: str = ""
+
+
+class PurposeIn(Schema):
+    purpose: str
+    goals: str = ""
+
+
+class AttendeeOut(Schema):
+    id: int
+    name: str
+    organisation: str
+    role_label: str
+    agreed_at: dt.datetime | None
+
+
+class ItemOut(Schema):
+    id: int
+    conference_id: int
+    description: str
+    owner_id: int
+    owner: str
+    due_date: dt.date
+    status: str
+    status_name: str
+    overdue: bool
+
+
+class ConferenceOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    kind_name: str
+    title: str
+    starts_at: dt.datetime
+    place: str
+    is_remote: bool
+    convener: str
+    rules: list[str]
+    shares_without_consent: bool
+    attendees: list[AttendeeOut]
+    minutes_visible: bool
+    warning: str = ""
+    agenda: str | None = None
+    minutes: str | None = None
+    decisions: str | None = None
+    action_items: list[ItemOut] | None = None
+    version: int
+
+
+class ConferenceIn(Schema):
+    kind: str
+    title: str = ""
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None = None
+    place: str = ""
+    is_remote: bool = False
+    agenda: str = ""
+
+
+class ConferenceUpdate(ConferenceIn):
+    minutes: str = ""
+    decisions: str = ""
+    version: int
+
+
+class AttendeeIn(Schema):
+    membership_id: int | None = None
+    team_member_id: int | None = None
+    name: str = ""
+    organisation_label: str = ""
+    role_label: str = ""
+
+
+class ItemIn(Schema):
+    description: str
+    owner_id: int
+    due_date: dt.date
+
+
+class StatusIn(Schema):
+    status: str
+
+
+def _m(request):
+    m = request.membership
+    if not access.may_attend(m):
+        raise Http404
+    return m
+
+
+def _bad(error: ValidationError):
+    return 400, {"detail": error.messages}
+
+
+def _membership(membership_id):
+    if membership_id is None:
+        return None
+    m = Membership.objects.filter(pk=membership_id, is_active=True).select_related("user", "organisation").first()
+    if m is None:
+        raise ValidationError("指定した職員が見つかりません。")
+    return m
+
+
+def _team_out(case):
+    team = access.team_of(case)
+    members = team.members.filter(removed_at__isnull=True).select_related("user", "organisation") if team else []
+    return {"case_id": case.pk, "case_number": case.number, "purpose": team.purpose if team else "",
+            "goals": team.goals if team else "", "purpose_version": team.purpose_version if team else 0,
+            "members": [{"id": tm.pk, "name": tm.display_name, "organisation": tm.organisation_name,
+                         "user_id": tm.user_id, "role": tm.role, "role_name": tm.role_name,
+                         "acknowledged": tm.has_acknowledged} for tm in members]}
+
+
+def _item_out(item):
+    return {"id": item.pk, "conference_id": item.conference_id, "description": item.description,
+            "owner_id": item.owner_id, "owner": str(item.owner), "due_date": item.due_date, "status": item.status,
+            "status_name": item.status_name, "overdue": item.is_overdue}
+
+
+def _conference_out(m, conference, request=None, log=True):
+    ma = access.minutes_access(m, conference)
+    if log:
+        groups = [BASIC, MINUTES] if ma.allowed else ([BASIC] if ma.person_visible else [])
+        actions.log_read(request, m, "conference.viewed", conference, conference.case.person, groups, ma.legal_basis)
+    out = {"id": conference.pk, "case_id": conference.case_id, "kind": conference.kind,
+           "kind_name": conference.kind_name, "title": str(conference), "starts_at": conference.starts_at,
+           "place": conference.place, "is_remote": conference.is_remote, "convener": str(conference.convener),
+           "rules": conference.rules, "shares_without_consent": conference.shares_without_consent,
+           "attendees": [{"id": a.pk, "name": a.display_name, "organisation": a.organisation_name,
+                          "role_label": a.role_label, "agreed_at": a.agreed_at}
+                         for a in conference.attendees.select_related("user", "organisation")],
+           "minutes_visible": ma.allowed, "warning": ma.warning, "version": conference.version}
+    if ma.allowed:
+        out |= {"agenda": conference.agenda, "minutes": conference.minutes, "decisions": conference.decisions,
+                "action_items": [_item_out(i) for i in conference.action_items.select_related("owner")]}
+    return out
+
+
+# --- teams --------------------------------------------------------------------------------------------------
+@router.get("/cases/{case_id}/team", response={200: TeamOut, 404: Error}, summary="ケースの支援チームと目的")
+def get_team(request, case_id: int):
+    m = _m(request)
+    ta = access.get_case_team_access(m, case_id)
+    actions.log_read(request, m, "team.viewed", ta.case, ta.case.person, [BASIC])
+    return _team_out(ta.case)
+
+
+def _managed_case(request, case_id):
+    m = _m(request)
+    ta = access.get_case_team_access(m, case_id)
+    if not ta.can_manage:
+        raise Http404
+    return m, ta.case
+
+
+@router.post("/cases/{case_id}/team/members", response={201: TeamOut, 400: Error, 404: Error},
+             summary="構成員を加える")
+def add_member(request, case_id: int, payload: MemberIn):
+    m, case = _managed_case(request, case_id)
+    try:
+        actions.do_add_team_member(request=request, membership=m, case=case, role=payload.role,
+                                   member_membership=_membership(payload.membership_id), name=payload.name,
+                                   organisation_label=payload.organisation_label)
+    except ValidationError as error:
+        return _bad(error)
+    return 201, _team_out(case)
+
+
+@router.post("/cases/{case_id}/team/members/{member_id}/remove", response={200: TeamOut, 400: Error, 404: Error},
+             summary="構成員をチームから外す")
+def remove_member(request, case_id: int, member_id: int):
+    m, case = _managed_case(request, case_id)
+    member = access.get_member_for_manager(m, case, member_id)
+    try:
+        actions.do_remove_team_member(request=request, membership=m, member=member)
+    except ValidationError as error:
+        return _bad(error)
+    return _team_out(case)
+
+
+@router.put("/cases/{case_id}/team/purpose", response={200: TeamOut, 400: Error, 404: Error},
+            summary="チームの目的と目標を書く")
+def set_purpose(request, case_id: int, payload: PurposeIn):
+    m, case = _managed_case(request, case_id)
+    try:
+        actions.do_set_purpose(request=request, membership=m, case=case, purpose=payload.purpose, goals=payload.goals)
+    except ValidationError as error:
+        return _bad(error)
+    return _team_out(case)
+
+
+@router.post("/cases/{case_id}/team/acknowledge", response={200: TeamOut, 400: Error, 404: Error},
+             summary="目的を確認したことを記録する")
+def acknowledge(request, case_id: int):
+    m = _m(request)
+    ta = access.get_case_team_access(m, case_id)
+    try:
+        actions.do_acknowledge_purpose(request=request, membership=m, case=ta.case)
+    except ValidationError as error:
+        return _bad(error)
+    return _team_out(ta.case)
+
+
+# --- conferences -------------------------------------------------------------------------------------------
+@router.get("/", response=list[ConferenceOut], summary="見られる会議の一覧（議事録は見られるものだけ）")
+def list_conferences(request):
+    m = _m(request)
+    return [_conference_out(m, c, request) for c in access.conferences_visible_to(m).order_by("-starts_at")[:100]]
+
+
+@router.post("/cases/{case_id}/conferences", response={201: ConferenceOut, 400: Error, 404: Error},
+             summary="会議を招集する")
+def create_conference(request, case_id: int, payload: ConferenceIn):
+    m, case = _managed_case(request, case_id)
+    try:
+        conference = actions.do_create_conference(request=request, membership=m, case=case, data=payload.dict())
+    except ValidationError as error:
+        return _bad(error)
+    return 201, _conference_out(m, conference, log=False)
+
+
+@router.get("/{conference_id}", response={200: ConferenceOut, 404: Error}, summary="会議")
+def get_conference(request, conference_id: int):
+    m = _m(request)
+    return _conference_out(m, access.get_conference_for_user(m, conference_id), request)
+
+
+@router.put("/{conference_id}", response={200: ConferenceOut, 400: Error, 404: Error},
+            summary="会議の記録（議題・議事録・決定事項）を更新する")
+def update_conference(request, conference_id: int, payload: ConferenceUpdate):
+    m = _m(request)
+    conference = access.get_conference_for_manager(m, conference_id)
+    try:
+        conference = actions.do_update_conference(request=request, membership=m, conference=conference,
+                                                  data=payload.dict(), version=payload.version)
+    except ValidationError as error:
+        return _bad(error)
+    return _conference_out(m, conference, log=False)
+
+
+@router.post("/{conference_id}/attendees", response={201: ConferenceOut, 400: Error, 404: Error},
+             summary="出席者を加える")
+def add_attendee(request, conference_id: int, payload: AttendeeIn):
+    m = _m(request)
+    conference = access.get_conference_for_manager(m, conference_id)
+    team = access.team_of(conference.case)
+    team_member = None
+    if payload.team_member_id is not None:
+        team_member = team.members.filter(pk=payload.team_member_id, removed_at__isnull=True).first() if team else None
+        if team_member is None:
+            return 400, {"detail": ["指定したチームの構成員が見つかりません。"]}
+    try:
+        actions.do_add_attendee(request=request, membership=m, conference=conference,
+                                member_membership=_membership(payload.membership_id), team_member=team_member,
+                                name=payload.name, organisation_label=payload.organisation_label,
+                                role_label=payload.role_label)
+    except ValidationError as error:
+        return _bad(error)
+    return 201, _conference_out(m, conference, log=False)
+
+
+@router.post("/{conference_id}/attendees/{attendee_id}/agreement", response={200: ConferenceOut, 400: Error, 404: Error},
+             summary="出席者の情報の取扱いルールへの同意を記録する")
+def record_agreement(request, conference_id: int, attendee_id: int):
+    m = _m(request)
+    conference = access.get_conference_for_manager(m, conference_id)
+    attendee = conference.attendees.filter(pk=attendee_id).first()
+    if attendee is None:
+        raise Http404
+    try:
+        actions.do_record_agreement(request=request, membership=m, conference=conference, attendee=attendee)
+    except ValidationError as error:
+        return _bad(error)
+    return _conference_out(m, conference, log=False)
+
+
+@router.post("/{conference_id}/actions", response={201: ItemOut, 400: Error, 404: Error}, summary="宿題を加える")
+def add_item(request, conference_id: int, payload: ItemIn):
+    m = _m(request)
+    conference = access.get_conference_for_manager(m, conference_id)
+    owner = next((u for u in actions.owner_choices(conference) if u.pk == payload.owner_id), None)
+    try:
+        item = actions.do_add_action_item(request=request, membership=m, conference=conference,
+                                          description=payload.description, owner=owner, due_date=payload.due_date)
+    except ValidationError as error:
+        return _bad(error)
+    return 201, _item_out(item)
+
+
+@router.get("/actions/mine", response=list[ItemOut], summary="わたしの未完了の宿題")
+def my_items(request):
+    _m(request)
+    return [_item_out(i) for i in access.open_items_owned_by(request.user)]
+
+
+@router.post("/actions/{item_id}/status", response={200: ItemOut, 400: Error, 404: Error}, summary="宿題の状態を変える")
+def set_status(request, item_id: int, payload: StatusIn):
+    m = _m(request)
+    item = access.get_action_item_for_user(m, item_id)
+    try:
+        actions.do_set_action_status(request=request, membership=m, item=item, status=payload.status)
+    except ValidationError as error:
+        return _bad(error)
+    return _item_out(item)

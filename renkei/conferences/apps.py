@@ -5,7 +5,9 @@ class ConferencesConfig(AppConfig):
     name = "renkei.conferences"
     label = "conferences"
     verbose_name = "支援チームと会議"
-    nav = []
+    nav = [
+        {"label": "会議", "url": "conferences:list", "perm": "conference.attend", "order": 40},
+    ]
 
     def ready(self):
         from . import access  # noqa: F401  (registers the support-team grant with the cases access layer)
