@@ -61,7 +61,7 @@ class WithdrawForm(forms.Form):
 class DisclosureForm(forms.Form):
     recipient = forms.ModelChoiceField(label="提供先の機関", queryset=Organisation.objects.none(),
                                        error_messages={"required": "提供先の機関を選んでください。"})
-    legal_basis = forms.ChoiceField(label="法的根拠", error_messages={"required": "法的根拠を選んでください。"},
+    legal_basis = forms.ChoiceField(label="法的根拠", error_messages={"required": "法的根拠を選んでください。", "invalid_choice": "法的根拠を一覧から選んでください。"},
                                     choices=lambda: [(b["code"], f"{b['name']}（{b['article']}）")
                                                      for b in reference.disclosure_bases()])
     justification = forms.CharField(label="提供の理由", required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -85,7 +85,7 @@ class BreakGlassSearchForm(forms.Form):
 
 
 class BreakGlassForm(forms.Form):
-    legal_basis = forms.ChoiceField(label="法的根拠", error_messages={"required": "法的根拠を選んでください。"},
+    legal_basis = forms.ChoiceField(label="法的根拠", error_messages={"required": "法的根拠を選んでください。", "invalid_choice": "法的根拠を一覧から選んでください。"},
                                     choices=lambda: [(b["code"], f"{b['name']}（{b['article']}）")
                                                      for b in reference.breakglass_bases()])
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}),

@@ -154,7 +154,7 @@ def breakglass_search(request):
 def breakglass_open(request, person_id):
     require_perm(request, "breakglass.use")
     m = request.membership
-    search = BreakGlassSearchForm(request.GET if request.method == "GET" else request.POST)
+    search = BreakGlassSearchForm(request.GET)  # the exact search that found the person (the page's own URL)
     if not search.is_valid():
         raise Http404
     person = breakglass.get_person_for_breakglass(m, person_id, search.cleaned_data["name"],
