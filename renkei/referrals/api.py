@@ -1,6 +1,191 @@
-"""JSON API of referrals (`/api/referrals/`) and the FHIR R4 read interchange (`/api/fhir/`)."""
+"""JSON API of referrals (`/api/referrals/`) and the FHIR R4 read interchange (`/api/fhir/`): the same
+access and action functions as the pages. Missing and forbidden both answer 404; reads are audited."""
 
-from ninja import Router
+import datetime as dt
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from ninja import Router, Schema, Status
+
+from renkei.accounts.models import Organisation
+from renkei.cases import access as cases_access
+from renkei.cases.access import BASIC
+from renkei.directory.models import Service, TaxonomyTerm
+
+from . import access, actions, fhir, present, stats
+from . import inbox as boxes
 
 router = Router(tags=["連携依頼"])
 fhir_router = Router(tags=["FHIR"])
+
+
+class Error(Schema):
+    detail: str
+
+
+class ReferralOut(Schema):
+    id: int
+    kind: str
+    status: str
+    status_name: str
+    case_id: int
+    from_organisation: str
+    to_organisation: str
+    service_id: str | None
+    need: str | None
+    asks: list[str]
+    urgency: str
+    scopes: list[str]
+    basis: str
+    status_reason: str
+    status_reason_text: str
+    outcome: str
+    requested_at: dt.datetime | None
+    last_modified: dt.datetime
+
+
+class ReferralIn(Schema):
+    case_id: int
+    to_organisation: str | None = None
+    service_id: uuid.UUID | None = None
+    need: str | None = None
+    purpose: str
+    urgency: str = "routine"
+    asks: list[str]
+    scopes: list[str] = []
+    basis: str = "consent"
+    consent_ids: list[int] = []
+    legal_basis: str = ""
+    justification: str = ""
+    send: bool = True
+
+
+class TransitionIn(Schema):
+    to_status: str
+    reason: str = ""
+    reason_text: str = ""
+    outcome: str = ""
+    note: str = ""
+    expected_status: str | None = None
+
+
+class FiguresOut(Schema):
+    organisation: str
+    sent_to: int
+    accepted: int
+    refused: int
+    acceptance_rate: float | None
+    median_hours_to_receive: float | None
+    median_hours_to_accept: float | None
+    median_hours_to_complete: float | None
+
+
+def _m(request):
+    m = getattr(request, "membership", None)
+    if not (access.can_send(m) or access.can_respond(m)):
+        raise Http404
+    return m
+
+
+def _out(r) -> dict:
+    return {"id": r.pk, "kind": r.kind, "status": r.status, "status_name": r.status_name, "case_id": r.case_id,
+            "from_organisation": r.from_organisation.code, "to_organisation": r.to_organisation.code,
+            "service_id": str(r.service_id) if r.service_id else None, "need": r.need.code if r.need else None,
+            "asks": r.asks, "urgency": r.urgency, "scopes": r.scopes, "basis": r.basis,
+            "status_reason": r.status_reason, "status_reason_text": r.status_reason_text, "outcome": r.outcome,
+            "requested_at": r.requested_at, "last_modified": r.last_modified}
+
+
+@router.get("/", response={200: list[ReferralOut], 404: Error}, summary="受信箱・送った依頼（box=received|sent）")
+def list_referrals(request, box: str = "received"):
+    m = _m(request)
+    groups = boxes.received(m) if box == "received" else boxes.sent(m)
+    seen, out = set(), []
+    for items in groups.values():
+        for item in items:
+            r = getattr(item, "referral", item)
+            if r.pk not in seen:
+                seen.add(r.pk)
+                out.append(_out(r))
+    return out
+
+
+@router.post("/", response={201: ReferralOut, 400: Error, 404: Error}, summary="連携依頼を作る（send=true で送る）")
+def create_referral(request, payload: ReferralIn):
+    m = _m(request)
+    case = cases_access.get_case_for_user(m, payload.case_id)
+    try:
+        to = Organisation.objects.filter(code=payload.to_organisation).first() if payload.to_organisation else None
+        if payload.to_organisation and to is None:
+            raise ValidationError("依頼先の機関が見つかりません。")
+        service = Service.objects.filter(pk=payload.service_id).first() if payload.service_id else None
+        if payload.service_id and service is None:
+            raise ValidationError("サービスが見つかりません。")
+        need = TaxonomyTerm.objects.filter(taxonomy__code="service-kind", code=payload.need).first() \
+            if payload.need else None
+        if payload.need and need is None:
+            raise ValidationError("ニーズ（サービスの種類）が見つかりません。")
+        referral = actions.do_create_referral(
+            request=request, membership=m, case=case, to_organisation=to, service=service, need=need,
+            purpose=payload.purpose, urgency=payload.urgency, asks=payload.asks, scopes=payload.scopes,
+            basis=payload.basis, consent_ids=payload.consent_ids, legal_basis=payload.legal_basis,
+            justification=payload.justification, send=payload.send)
+    except ValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages)})
+    return Status(201, _out(referral))
+
+
+@router.get("/stats", response={200: list[FiguresOut], 404: Error}, summary="機関ごとの実績")
+def agency_figures(request):
+    m = getattr(request, "membership", None)
+    if m is None or not m.has_perm("report.view"):
+        raise Http404
+    return [{**{k: getattr(f, k) for k in FiguresOut.model_fields if k != "organisation"},
+             "organisation": f.organisation.code} for f in stats.all_figures()]
+
+
+@router.get("/{int:referral_id}", response={200: ReferralOut, 404: Error}, summary="連携依頼")
+def get_referral(request, referral_id: int):
+    m = _m(request)
+    referral = access.get_referral_for_user(m, referral_id)
+    actions.log_read(request, m, "referral.viewed", referral, groups=present.shared_view(m, referral)["groups"])
+    return _out(referral)
+
+
+@router.post("/{int:referral_id}/transition", response={200: ReferralOut, 400: Error, 404: Error},
+             summary="状態を変更（依頼元: requested/cancelled、依頼先: received/accepted/rejected/in-progress/"
+                     "on-hold/completed/failed）")
+def transition(request, referral_id: int, payload: TransitionIn):
+    m = _m(request)
+    referral = access.get_referral_for_user(m, referral_id)
+    try:
+        referral = actions.do_transition(request=request, membership=m, referral=referral,
+                                         to_status=payload.to_status, reason=payload.reason,
+                                         reason_text=payload.reason_text, outcome=payload.outcome,
+                                         note=payload.note, expected_status=payload.expected_status)
+    except ValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages)})
+    return _out(referral)
+
+
+# --- FHIR R4 --------------------------------------------------------------------------------------------
+def _fhir(request, referral_id: int, build, resource: str):
+    m = _m(request)
+    referral = access.get_referral_for_user(m, referral_id)
+    view = present.shared_view(m, referral)
+    actions.log_read(request, m, f"referral.fhir_{resource.lower()}_read", referral, groups=view["groups"])
+    return JsonResponse(build(referral, BASIC in view["groups"]), content_type="application/fhir+json",
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@fhir_router.get("/ServiceRequest/{int:referral_id}", response={200: dict, 404: Error},
+                 summary="連携依頼を FHIR R4 ServiceRequest（SDOH Clinical Care IG）として")
+def fhir_service_request(request, referral_id: int):
+    return _fhir(request, referral_id, fhir.service_request, "ServiceRequest")
+
+
+@fhir_router.get("/Task/{int:referral_id}", response={200: dict, 404: Error},
+                 summary="連携依頼の進捗を FHIR R4 Task（TaskForReferralManagement）として")
+def fhir_task(request, referral_id: int):
+    return _fhir(request, referral_id, fhir.task, "Task")

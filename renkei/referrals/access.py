@@ -1,0 +1,75 @@
+"""Who may see which referrals and notifications, and which transitions a member may make.
+
+A referral is visible to the sending organisation's staff who may see its records (`person.view`),
+and — once sent — to the receiving organisation's staff who may answer (`referral.respond`).
+Drafts stay with the sender. Missing and forbidden answer the same 404.
+
+On acceptance, the receiver's accepting worker (the owner) sees the person and the case within
+exactly the shared scopes, through grants registered with the cases access layer (`grants.py`).
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from . import reference
+from .models import Notification, Referral
+
+
+def _active(membership) -> bool:
+    return membership is not None and membership.is_active
+
+
+def can_send(membership) -> bool:
+    return _active(membership) and membership.has_perm("referral.send") and membership.has_perm("person.view")
+
+
+def can_respond(membership) -> bool:
+    return _active(membership) and membership.has_perm("referral.respond")
+
+
+def referrals_visible_to(membership) -> QuerySet:
+    if not _active(membership):
+        return Referral.objects.none()
+    q = Q(pk__in=[])
+    if membership.has_perm("person.view"):
+        q |= Q(from_organisation=membership.organisation)
+    if can_respond(membership):
+        q |= Q(to_organisation=membership.organisation) & ~Q(status="draft")
+    return Referral.objects.filter(q).select_related(
+        "case", "person", "from_organisation", "to_organisation", "requester", "owner", "service", "need")
+
+
+def get_referral_for_user(membership, referral_id) -> Referral:
+    try:
+        return referrals_visible_to(membership).get(pk=int(referral_id))
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def side_of(membership, referral) -> str | None:
+    """REQUESTER, RECEIVER or None: which transitions of the table this member may make."""
+    if not _active(membership):
+        return None
+    if membership.organisation_id == referral.from_organisation_id and can_send(membership):
+        return reference.REQUESTER
+    if membership.organisation_id == referral.to_organisation_id and can_respond(membership):
+        return reference.RECEIVER
+    return None
+
+
+def allowed_transitions(membership, referral) -> list[dict]:
+    side = side_of(membership, referral)
+    return reference.transitions_from(referral.status, side) if side else []
+
+
+def notifications_for(membership) -> QuerySet:
+    if not _active(membership):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=membership.user, organisation=membership.organisation)
+
+
+def get_notification_for_user(membership, notification_id) -> Notification:
+    try:
+        return notifications_for(membership).get(pk=int(notification_id))
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

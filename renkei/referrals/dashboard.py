@@ -1,0 +1,28 @@
+"""Dashboard panels: the organisation's inbox, what came back to the sender (with the reason), overdue
+referrals, たらい回し chains (for the sender and the supervisor), and unread notifications."""
+
+from . import access, inbox, tarai
+
+
+def panels(request) -> list[dict]:
+    m = getattr(request, "membership", None)
+    out = []
+    if m is None:
+        return out
+    if access.can_respond(m):
+        out.append({"title": "連携依頼の受信箱", "template": "referrals/panels/inbox.html", "order": 12,
+                    "received": inbox.received(m)})
+    if access.can_send(m):
+        sent = inbox.sent(m)
+        chains = tarai.flagged_chains(m)
+        if not m.has_perm("staff.manage"):
+            chains = [c for c in chains if any(r.requester_id == m.user.pk or r.case.lead_id == m.user.pk
+                                               for r in c.referrals)]
+        out.append({"title": "送った連携依頼", "template": "referrals/panels/sent.html", "order": 11,
+                    "returned": sent["returned"], "overdue": sent["overdue"], "waiting": sent["waiting"],
+                    "chains": chains})
+    unread = list(access.notifications_for(m).filter(read_at__isnull=True)[:10])
+    if access.can_send(m) or access.can_respond(m):
+        out.append({"title": "お知らせ", "template": "referrals/panels/notifications.html", "order": 5,
+                    "items": unread})
+    return out

@@ -1,0 +1,65 @@
+"""Visibility that an accepted referral gives its receiver, registered with the cases access layer.
+
+The receiving organisation's accepting worker (the referral's owner), acting in that organisation,
+sees while the referral is accepted, in progress or on hold:
+- 基本情報 (BASIC): the person;
+- 相談・経過記録 (RECORDS): also the case, its record entries and the sender's consultations with the person.
+Nothing else. When the sharing rested on consent, the consent must still be active (checked through
+the consent layer on every request), so a withdrawal ends the access at once.
+"""
+
+from django.db.models import Q
+
+from renkei.cases import access as cases_access
+from renkei.cases.access import BASIC, RECORDS
+
+from . import reference, sharing
+from .models import Referral
+
+NOTHING = Q(pk__in=[])
+
+
+def _may_see_shared(m) -> bool:
+    return m is not None and m.is_active and (m.has_perm("shared.view") or m.has_perm("person.view"))
+
+
+def active_referrals(m) -> list[Referral]:
+    """The referrals whose sharing currently holds for this member (owner, receiving side)."""
+    if not _may_see_shared(m):
+        return []
+    candidates = Referral.objects.filter(owner=m.user, to_organisation=m.organisation,
+                                         status__in=reference.grant_statuses()).select_related("person")
+    return [r for r in candidates if sharing.still_holds(r)]
+
+
+def _with_scope(m, scope) -> list[Referral]:
+    return [r for r in active_referrals(m) if scope in r.scopes]
+
+
+def person_grant(m) -> Q:
+    ids = {r.person_id for r in _with_scope(m, BASIC)}
+    return Q(pk__in=ids) if ids else NOTHING
+
+
+def case_grant(m) -> Q:
+    ids = {r.case_id for r in _with_scope(m, RECORDS)}
+    return Q(pk__in=ids) if ids else NOTHING
+
+
+def entry_grant(m) -> Q:
+    ids = {r.case_id for r in _with_scope(m, RECORDS)}
+    return Q(case_id__in=ids) if ids else NOTHING
+
+
+def consultation_grant(m) -> Q:
+    q = NOTHING
+    for r in _with_scope(m, RECORDS):
+        q |= Q(person_id=r.person_id, organisation_id=r.from_organisation_id)
+    return q
+
+
+def register() -> None:
+    cases_access.register_grant("person", person_grant)
+    cases_access.register_grant("case", case_grant)
+    cases_access.register_grant("entry", entry_grant)
+    cases_access.register_grant("consultation", consultation_grant)

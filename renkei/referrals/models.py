@@ -1,0 +1,155 @@
+"""Referrals (連携依頼) between organisations, their transitions, and in-product notifications.
+
+A referral is at once the FHIR ServiceRequest (what is asked, for whom, by whom) and the Task that
+tracks it (status, owner, reason, outcome): the closed loop of the SDOH Clinical Care IG.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from . import reference
+
+LIVE = ["draft", "requested", "received", "accepted", "in-progress", "on-hold"]  # = data file "live"
+
+
+class Referral(models.Model):
+    kind = models.CharField("種類", max_length=20, choices=reference.choices("kinds"), default="referral")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="referrals", verbose_name="ケース")
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="referrals",
+                               verbose_name="本人")
+    from_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                          related_name="referrals_sent", verbose_name="依頼元")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_sent",
+                                  verbose_name="依頼者")
+    to_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                        related_name="referrals_received", verbose_name="依頼先")
+    service = models.ForeignKey("directory.Service", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="referrals", verbose_name="サービス")
+    need = models.ForeignKey("directory.TaxonomyTerm", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name="ニーズ（サービス種別）")
+    purpose = models.TextField("本人にとっての目的")
+    urgency = models.CharField("緊急度", max_length=20, choices=reference.choices("urgencies"), default="routine")
+    asks = models.JSONField("依頼内容", default=list)
+    scopes = models.JSONField("共有する情報の範囲", default=list)
+    basis = models.CharField("共有の根拠", max_length=20, choices=[("consent", "本人同意"), ("legal", "法令等の根拠")])
+    consent_ids = models.JSONField("根拠とした同意", default=list, blank=True)
+    legal_basis = models.CharField("法的根拠", max_length=60, blank=True)
+    justification = models.TextField("根拠の説明", blank=True)
+    disclosure_ref = models.CharField("提供記録", max_length=60, blank=True)
+    status = models.CharField("状態", max_length=20, choices=reference.choices("statuses"), default="draft",
+                              db_index=True)
+    status_reason = models.CharField("理由", max_length=30, blank=True, choices=reference.choices("reasons"))
+    status_reason_text = models.TextField("理由（詳細）", blank=True)
+    outcome = models.TextField("結果", blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="referrals_owned", verbose_name="依頼先の担当者")
+    escalation_rule = models.CharField(max_length=80, blank=True)
+    citation = models.CharField("根拠（指針）", max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    last_modified = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "連携依頼"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "to_organisation"], condition=Q(status__in=LIVE),
+                                    name="one_live_referral_per_person_and_receiver"),
+        ]
+        indexes = [models.Index(fields=["to_organisation", "status"]),
+                   models.Index(fields=["from_organisation", "status"])]
+
+    def __str__(self):
+        return f"連携依頼 #{self.pk}"
+
+    @property
+    def status_name(self):
+        return reference.status_names().get(self.status, self.status)
+
+    @property
+    def reason_name(self):
+        return reference.reason_names().get(self.status_reason, "")
+
+    @property
+    def urgency_name(self):
+        return reference.urgency_names().get(self.urgency, self.urgency)
+
+    @property
+    def kind_name(self):
+        return reference.kind_names().get(self.kind, self.kind)
+
+    @property
+    def ask_names(self):
+        names = reference.ask_names()
+        return [names.get(a, a) for a in self.asks]
+
+    @property
+    def is_live(self):
+        return self.status in reference.live_statuses()
+
+    @property
+    def is_unsuccessful(self):
+        return self.status in ("rejected", "failed")
+
+
+class ReferralEvent(models.Model):
+    """One transition of a referral. Append-only."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=30, blank=True)
+    reason_text = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("連携依頼の履歴は変更できません。")
+        super().save(*args, **kwargs)
+
+    @property
+    def from_name(self):
+        return reference.status_names().get(self.from_status, "")
+
+    @property
+    def to_name(self):
+        return reference.status_names().get(self.to_status, self.to_status)
+
+    @property
+    def reason_name(self):
+        return reference.reason_names().get(self.reason, "")
+
+
+class Notification(models.Model):
+    """An in-product notice to one member of staff. `key` makes repeated notices (overdue, たらい回し)
+    idempotent per recipient."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="notifications")
+    kind = models.CharField(max_length=30)
+    message = models.CharField(max_length=300)
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_key")]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,23 @@
+"""`{% case_referrals case %}`: the referrals panel on the case page (the case's referrals, the
+たらい回し flag, and the escalation suggested by the guidance rules with one click to request it)."""
+
+from django import template
+
+from renkei.cases import access as cases_access
+
+from .. import access, escalation, tarai
+
+register = template.Library()
+
+
+@register.inclusion_tag("referrals/_case_panel.html", takes_context=True)
+def case_referrals(context, case):
+    request = context.get("request")
+    m = getattr(request, "membership", None)
+    if m is None or not (access.can_send(m) or access.can_respond(m)):
+        return {"panel": None}
+    can_send = access.can_send(m) and cases_access.can_edit(m)
+    return {"panel": {
+        "case": case, "referrals": list(access.referrals_visible_to(m).filter(case=case).order_by("-created_at")[:10]),
+        "chain": tarai.chain_for(m, case.person), "escalation": escalation.suggestion(m, case) if can_send else None,
+    }}

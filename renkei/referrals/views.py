@@ -1,0 +1,138 @@
+"""Referral pages: inbox, new referral, a referral with its transitions, a case's referrals,
+notifications and per-agency figures. Thin: access.py to fetch, actions.py to change."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from renkei.accounts.access import require_perm
+from renkei.cases import access as cases_access
+
+from . import access, actions, alternatives, escalation, overdue, present, reference, stats, tarai
+from . import inbox as boxes
+from .forms import ReferralForm, TransitionForm
+
+
+def _m(request):
+    m = getattr(request, "membership", None)
+    if not (access.can_send(m) or access.can_respond(m)):
+        raise Http404
+    return m
+
+
+def _messages(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+def inbox(request):
+    m = _m(request)
+    return render(request, "referrals/inbox.html", {"received": boxes.received(m), "sent": boxes.sent(m),
+                                                     "can_send": access.can_send(m),
+                                                     "can_respond": access.can_respond(m)})
+
+
+def referral_detail(request, referral_id):
+    m = _m(request)
+    referral = access.get_referral_for_user(m, referral_id)
+    view = present.shared_view(m, referral)
+    actions.log_read(request, m, "referral.viewed", referral, groups=view["groups"])
+    side = access.side_of(m, referral)
+    alts = alternatives.next_best(referral, m) if side == reference.REQUESTER and referral.is_unsuccessful else []
+    chain = tarai.chain_for(m, referral.person) if view["own"] else None
+    return render(request, "referrals/detail.html", {
+        "referral": referral, "view": view, "side": side, "transitions": access.allowed_transitions(m, referral),
+        "form": TransitionForm(initial={"expected_status": referral.status}), "events": referral.events.select_related(
+            "by", "organisation"), "alternatives": alts, "chain": chain, "overdue": overdue.check(referral),
+        "reasons": reference.choices("reasons"), "needs_reason": reference.data()["needs_reason"],
+    })
+
+
+@require_POST
+def referral_transition(request, referral_id):
+    m = _m(request)
+    referral = access.get_referral_for_user(m, referral_id)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "変更の内容が正しくありません。画面を読み込み直してください。")
+        return redirect("referrals:detail", referral.pk)
+    d = form.cleaned_data
+    try:
+        referral = actions.do_transition(request=request, membership=m, referral=referral, to_status=d["to_status"],
+                                         reason=d["reason"], reason_text=d["reason_text"], outcome=d["outcome"],
+                                         note=d["note"], expected_status=d["expected_status"])
+    except ValidationError as error:
+        for message in _messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"連携依頼を「{referral.status_name}」にしました。")
+    return redirect("referrals:detail", referral.pk)
+
+
+def referral_create(request, case_id):
+    m = _m(request)
+    if not access.can_send(m):
+        raise Http404
+    cases_access.require_edit(m)
+    case = cases_access.get_case_for_user(m, case_id)
+    initial = {k: request.GET[k] for k in ("to_organisation", "service", "need") if request.GET.get(k)}
+    if request.GET.get("escalate"):
+        initial |= escalation.initial_for(m, case)
+    form = ReferralForm(m, case, request.POST or None, initial=initial)
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            referral = actions.do_create_referral(
+                request=request, membership=m, case=case, to_organisation=d["to_organisation"], service=d["service"],
+                need=d["need"], purpose=d["purpose"], urgency=d["urgency"], asks=d["asks"], scopes=d["scopes"],
+                basis=d["basis"], consent_ids=d["consent_ids"], legal_basis=d["legal_basis"],
+                justification=d["justification"], send=d["send"], **escalation.kind_fields(m, case, request.POST))
+        except actions.LiveReferralExists as error:
+            existing = error.existing
+            form.add_error(None, error.messages[0])
+        except ValidationError as error:
+            for message in _messages(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "連携依頼を送りました。" if referral.status == "requested" else "下書きを保存しました。")
+            return redirect("referrals:detail", referral.pk)
+    cases_access.get_person_for_user(m, case.person_id)
+    return render(request, "referrals/create.html", {
+        "form": form, "case": case, "existing": existing, "escalation": escalation.suggestion(m, case)
+        if request.GET.get("escalate") or request.POST.get("escalation_rule") else None,
+    })
+
+
+def case_referrals(request, case_id):
+    m = _m(request)
+    case = cases_access.get_case_for_user(m, case_id)
+    referrals = access.referrals_visible_to(m).filter(case=case).order_by("-created_at")
+    actions.log_read_case(request, m, case)
+    return render(request, "referrals/case.html", {
+        "case": case, "referrals": referrals, "chain": tarai.chain_for(m, case.person),
+        "escalation": escalation.suggestion(m, case), "can_send": access.can_send(m) and cases_access.can_edit(m),
+    })
+
+
+def notifications(request):
+    m = _m(request)
+    items = access.notifications_for(m).select_related("referral")[:100]
+    return render(request, "referrals/notifications.html", {"items": items})
+
+
+@require_POST
+def notification_read(request, notification_id):
+    m = _m(request)
+    note = access.get_notification_for_user(m, notification_id)
+    actions.do_mark_read(membership=m, notification=note)
+    if note.referral_id and access.referrals_visible_to(m).filter(pk=note.referral_id).exists():
+        return redirect("referrals:detail", note.referral_id)
+    return redirect("referrals:notifications")
+
+
+def stats_page(request):
+    require_perm(request, "report.view")
+    return render(request, "referrals/stats.html", {"figures": stats.all_figures(),
+                                                     "min_answered": reference.performance_min_answered()})
