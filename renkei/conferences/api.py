@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from renkei.accounts.models import Membership
 from renkei.cases.access import BASIC
@@ -135,7 +135,7 @@ def _m(request):
 
 
 def _bad(error: ValidationError):
-    return 400, {"detail": error.messages}
+    return Status(400, {"detail": error.messages})
 
 
 def _membership(membership_id):
@@ -209,7 +209,7 @@ def add_member(request, case_id: int, payload: MemberIn):
                                    organisation_label=payload.organisation_label)
     except ValidationError as error:
         return _bad(error)
-    return 201, _team_out(case)
+    return Status(201, _team_out(case))
 
 
 @router.post("/cases/{case_id}/team/members/{member_id}/remove", response={200: TeamOut, 400: Error, 404: Error},
@@ -262,7 +262,7 @@ def create_conference(request, case_id: int, payload: ConferenceIn):
         conference = actions.do_create_conference(request=request, membership=m, case=case, data=payload.dict())
     except ValidationError as error:
         return _bad(error)
-    return 201, _conference_out(m, conference, log=False)
+    return Status(201, _conference_out(m, conference, log=False))
 
 
 @router.get("/{conference_id}", response={200: ConferenceOut, 404: Error}, summary="会議")
@@ -294,7 +294,7 @@ def add_attendee(request, conference_id: int, payload: AttendeeIn):
     if payload.team_member_id is not None:
         team_member = team.members.filter(pk=payload.team_member_id, removed_at__isnull=True).first() if team else None
         if team_member is None:
-            return 400, {"detail": ["指定したチームの構成員が見つかりません。"]}
+            return Status(400, {"detail": ["指定したチームの構成員が見つかりません。"]})
     try:
         actions.do_add_attendee(request=request, membership=m, conference=conference,
                                 member_membership=_membership(payload.membership_id), team_member=team_member,
@@ -302,7 +302,7 @@ def add_attendee(request, conference_id: int, payload: AttendeeIn):
                                 role_label=payload.role_label)
     except ValidationError as error:
         return _bad(error)
-    return 201, _conference_out(m, conference, log=False)
+    return Status(201, _conference_out(m, conference, log=False))
 
 
 @router.post("/{conference_id}/attendees/{attendee_id}/agreement", response={200: ConferenceOut, 400: Error, 404: Error},
@@ -330,7 +330,7 @@ def add_item(request, conference_id: int, payload: ItemIn):
                                           description=payload.description, owner=owner, due_date=payload.due_date)
     except ValidationError as error:
         return _bad(error)
-    return 201, _item_out(item)
+    return Status(201, _item_out(item))
 
 
 @router.get("/actions/mine", response=list[ItemOut], summary="わたしの未完了の宿題")
