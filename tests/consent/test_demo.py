@@ -1,0 +1,19 @@
+"""The demo prefecture's consents and disclosures load, follow the scenarios, and load idempotently."""
+
+from renkei.consent import demo
+from renkei.consent.models import Consent, Disclosure
+from renkei.demo.loader import load_demo
+
+
+def test_demo_consents_follow_the_scenarios_and_a_second_load_changes_nothing(db):
+    ctx = load_demo()
+    pupil_school = Consent.objects.get(person__name="小池 陽菜", recipient_organisation__code="sakura-jhs")
+    assert pupil_school.scopes == ["基本情報"] and pupil_school.method == "written"
+    hospital = Consent.objects.get(person__name="川口 美和", recipient_organisation__code="midori-hospital")
+    assert "相談・経過記録" in hospital.scopes and "会議記録" in hospital.scopes
+    assert Consent.objects.count() == 9 and Disclosure.objects.count() == 2
+    assert all(d.justification for d in Disclosure.objects.all())
+    ctx.changes = 0
+    demo.load(ctx)
+    assert ctx.changes == 0
+    assert Consent.objects.count() == 9
