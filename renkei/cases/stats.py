@@ -10,6 +10,8 @@ Rules (tested in tests/cases/test_stats.py):
 - A contact with no registered person (anonymous, or about someone not yet registered) cannot be
   identified with any other, so each such contact is its own 実人員. Linking it to a person later
   makes it count as that person.
+- Other apps may add contacts through `register_contact_source` (recorded outreach visits are
+  訪問指導 contacts); they are counted by the same rules.
 - The fiscal year runs April–March (renkei.core.dates.FiscalYear), by the contact's local date.
 """
 
@@ -22,6 +24,15 @@ from renkei.core.dates import FiscalYear
 
 from . import reference
 from .models import Consultation
+
+# Other contacts counted like consultations (the discharge app's recorded outreach visits): functions
+# (organisation, start, end) -> iterable of (occurred_at, person_id, channel, category).
+CONTACT_SOURCES: list = []
+
+
+def register_contact_source(source) -> None:
+    if source not in CONTACT_SOURCES:
+        CONTACT_SOURCES.append(source)
 
 
 def _bounds(fy: FiscalYear):
@@ -36,12 +47,15 @@ def consultation_counts(organisation, fiscal_year: FiscalYear | int) -> dict:
     fy = fiscal_year if isinstance(fiscal_year, FiscalYear) else FiscalYear(int(fiscal_year))
     start, end = _bounds(fy)
     kind_of = reference.report_kind_of_channel()
-    rows = (Consultation.objects.filter(organisation=organisation, occurred_at__gte=start, occurred_at__lt=end)
-            .order_by("occurred_at", "id").values_list("id", "person_id", "channel", "category"))
+    rows = list(Consultation.objects.filter(organisation=organisation, occurred_at__gte=start, occurred_at__lt=end)
+                .order_by("occurred_at", "id").values_list("occurred_at", "person_id", "channel", "category"))
+    for source in CONTACT_SOURCES:
+        rows.extend(source(organisation, start, end))
+    rows.sort(key=lambda row: row[0])  # stable: consultations keep their id order within a moment
     visits = defaultdict(int)          # (kind, category) → 延人員
     real = defaultdict(int)            # (kind, category) → 実人員
     seen: set[tuple[str, int]] = set()  # (kind, person) already counted this year
-    for _id, person_id, channel, category in rows:
+    for _at, person_id, channel, category in rows:
         kind = kind_of.get(channel, "consultation")
         visits[kind, category] += 1
         if person_id is None:

@@ -5,3 +5,15 @@ class DischargeConfig(AppConfig):
     name = "renkei.discharge"
     label = "discharge"
     verbose_name = "退院後支援・入院者訪問支援・アウトリーチ"
+    nav = [
+        {"label": "退院後支援・訪問", "url": "discharge:index", "perm": "person.view", "order": 40},
+        {"label": "訪問支援の担当", "url": "discharge:my_assignments", "perm": "assignment.view", "order": 41},
+    ]
+
+    def ready(self):
+        from renkei.cases.stats import register_contact_source
+
+        from . import grants  # noqa: F401 — the consent-backed grant of handed-over plans
+        from .stats import outreach_contacts
+
+        register_contact_source(outreach_contacts)

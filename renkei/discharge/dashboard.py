@@ -1,0 +1,27 @@
+"""Dashboard panels: plan reviews due (with this worker's planned visits), and a 訪問支援員's visits."""
+
+from django.db.models import Q
+
+from . import access, actions
+
+
+def panels(request) -> list[dict]:
+    m = request.membership
+    out = []
+    if m is not None and access.can_view(m):
+        plans = access.plans_visible_to(m).filter(organisation=m.organisation).filter(
+            Q(case__lead=request.user) | Q(created_by=request.user))
+        due = actions.due_reviews(plans)
+        visits = list(access.visits_visible_to(m).filter(status="planned").filter(
+            Q(staff=request.user) | Q(companions=request.user)).distinct().order_by("planned_at")[:10])
+        if due or visits:
+            out.append({"title": "退院後支援計画の見直し・訪問の予定", "template": "discharge/panels/reviews.html",
+                        "order": 15, "due": due, "visits": visits})
+    supporter = access.supporter_of(m)
+    if supporter is not None:
+        rows = [access.supporter_view(r) for r in access.requests_visible_to(m).filter(
+            assignments__supporter=supporter).exclude(status="reported")]
+        if rows:
+            out.append({"title": "入院者訪問支援（担当の訪問）", "template": "discharge/panels/assignments.html",
+                        "order": 16, "rows": rows})
+    return out
