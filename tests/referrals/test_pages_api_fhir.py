@@ -122,3 +122,10 @@ def test_api_creates_and_moves_a_referral(pref, net, case, consent_to, client_fo
     assert ok.status_code == 200 and ok.json()["status"] == "accepted"
     assert [r["id"] for r in ivy.get("/api/referrals/?box=received").json()] == [rid]
     assert alice.get("/api/referrals/stats").status_code == 200
+
+
+def test_the_case_page_suggests_the_escalation_with_one_click(pref, net, case, client_for):
+    page = client_for(pref.users.alice).get(f"/cases/{case.pk}/").content.decode()
+    assert "連携依頼" in page and f"/referrals/case/{case.pk}/new/?escalate=1" in page
+    form = client_for(pref.users.alice).get(f"/referrals/case/{case.pk}/new/?escalate=1").content.decode()
+    assert "保健所に同行訪問・助言を依頼する" in form and "根拠:" in form
