@@ -13,7 +13,7 @@ Field groups (the data scopes written to the audit log): BASIC (name, birth date
 import inspect
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from .models import Case, Consultation, Person, RecordEntry, SearchDocument
@@ -34,7 +34,7 @@ def register_grant(kind: str, grant: Grant) -> Grant:
     """Add a source of visibility for `kind` ("person", "case", "consultation", "entry").
 
     A grant is `grant(membership, prefix="") -> Q`, or `grant(membership) -> Q` over the model itself
-    (such a grant is applied through a `pk__in` subquery, so it may use multi-valued joins)."""
+    (such a grant is applied through a correlated EXISTS, so it may use multi-valued joins)."""
     if grant not in _GRANTS[kind]:
         _GRANTS[kind].append(grant)
     return grant
@@ -54,7 +54,10 @@ def _apply(kind: str, grant, membership, prefix: str) -> Q:
     q = grant(membership)
     if q == NOTHING:
         return NOTHING
-    return Q(**{f"{prefix}pk__in": _MODELS[kind].objects.filter(q).values("pk")})
+    # Correlated, so only the candidate rows are checked (an `IN (subquery)` would evaluate the grant
+    # over the whole table on every search).
+    outer = OuterRef(prefix[:-2] if prefix else "pk")
+    return Q(Exists(_MODELS[kind].objects.filter(q, pk=outer)))
 
 
 def _can_view(membership) -> bool:
@@ -159,7 +162,13 @@ def search_documents_visible_to(membership) -> QuerySet:
 
 
 def search_visibility(membership) -> Q:
-    return visibility("consultation", membership, "consultation__") | visibility("entry", membership, "entry__")
+    """The consultation and entry grants, through the document. A document's `organisation` is the owner
+    of its consultation or case (which never changes owner), so the own-organisation test comes first on
+    the document's own column: the database decides most rows without evaluating the other grants."""
+    if membership is None or not membership.is_active:
+        return NOTHING
+    own = Q(organisation=membership.organisation) if _can_view(membership) else NOTHING
+    return own | visibility("consultation", membership, "consultation__") | visibility("entry", membership, "entry__")
 
 
 # --- single objects: 404 alike for missing and forbidden ----------------------------------------------
@@ -175,7 +184,7 @@ def get_person_for_user(membership, person_id) -> Person:
 
 
 def get_case_for_user(membership, case_id) -> Case:
-    return _get(cases_visible_to(membership), case_id)
+    return _get(cases_visible_to(membership).select_related("person__municipality", "person__organisation"), case_id)
 
 
 def get_consultation_for_user(membership, consultation_id) -> Consultation:

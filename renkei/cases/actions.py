@@ -320,18 +320,24 @@ def _clean_entry(kind, occurred_at, body):
 
 
 @transaction.atomic
-def do_add_entry(*, request, membership, case: Case, kind: str, body: str, occurred_at=None) -> RecordEntry:
+def do_add_entry(*, request, membership, case: Case, kind: str, body: str, occurred_at=None,
+                 follow_up_on=None) -> RecordEntry:
+    """A new entry; `follow_up_on` is the date by which the next contact is planned (shown as due on the
+    dashboard of the case's team until a later contact is recorded)."""
     access.require_edit(membership)
     kind, occurred_at, body = _clean_entry(kind, occurred_at, body)
+    if follow_up_on is not None and follow_up_on < timezone.localtime(occurred_at).date():
+        raise ValidationError("次回確認日が記録の日付より前になっています。")
     entry = RecordEntry.objects.create(case=case, kind=kind, occurred_at=occurred_at, author=membership.user,
-                                       body=body)
+                                       body=body, follow_up_on=follow_up_on)
     RecordRevision.objects.create(entry=entry, number=1, kind=kind, occurred_at=occurred_at, body=body,
                                   by=membership.user, at=entry.created_at)
     search.sync_entry(entry)
     if case.last_contact_at is None or case.last_contact_at < occurred_at:
         Case.objects.filter(pk=case.pk).update(last_contact_at=occurred_at)
     _log("record.created", membership, request, obj=entry, person=case.person, groups=[RECORDS],
-         data={"case": case.number, "kind": kind})
+         data={"case": case.number, "kind": kind,
+               "follow_up_on": follow_up_on.isoformat() if follow_up_on else None})
     return entry
 
 

@@ -394,6 +394,7 @@ class EntryIn(Schema):
     kind: str
     body: str
     occurred_at: dt.datetime | None = None
+    follow_up_on: dt.date | None = None
 
 
 class AmendIn(Schema):
@@ -426,6 +427,7 @@ class EntryOut(Schema):
     occurred_at: dt.datetime
     author: str
     body: str
+    follow_up_on: dt.date | None
     version: int
     revision_count: int
     entered_in_error: bool
@@ -435,7 +437,7 @@ class EntryOut(Schema):
 
 def entry_out(e) -> dict:
     return {"id": e.pk, "case_id": e.case_id, "kind": e.kind, "occurred_at": e.occurred_at, "author": str(e.author),
-            "body": e.body, "version": e.version, "revision_count": e.revision_count,
+            "body": e.body, "follow_up_on": e.follow_up_on, "version": e.version, "revision_count": e.revision_count,
             "entered_in_error": e.entered_in_error, "error_reason": e.error_reason,
             "revisions": [{"number": r.number, "kind": r.kind, "occurred_at": r.occurred_at, "body": r.body,
                            "reason": r.reason, "by": str(r.by), "at": r.at}
@@ -456,7 +458,7 @@ def create_entry(request, case_id: int, payload: EntryIn):
     case = access.get_case_for_user(m, case_id)
     try:
         entry = actions.do_add_entry(request=request, membership=m, case=case, kind=payload.kind, body=payload.body,
-                                     occurred_at=payload.occurred_at)
+                                     occurred_at=payload.occurred_at, follow_up_on=payload.follow_up_on)
     except ValidationError as error:
         return _bad(error)
     return Status(201, entry_out(entry))

@@ -1,11 +1,11 @@
-"""'My work' panel: my open cases (with those not contacted for N days) and today's consultations."""
+"""'My work' panel: what needs attention (follow-ups due, cases without contact for N days), my open
+cases and today's consultations."""
 
-import datetime as dt
-
-from django.db.models import Q
 from django.utils import timezone
 
-from . import access, reference
+from . import access, followups, reference
+
+LIMIT = 20
 
 
 def panels(request) -> list[dict]:
@@ -13,13 +13,12 @@ def panels(request) -> list[dict]:
     if membership is None or not membership.has_perm("person.view"):
         return []
     user = request.user
-    cases = list(access.cases_visible_to(membership).filter(status__in=reference.open_statuses())
-                 .filter(Q(lead=user) | Q(co_workers=user)).distinct().order_by("last_contact_at", "opened_at")[:20])
-    days = reference.stale_contact_days()
-    cutoff = timezone.now() - dt.timedelta(days=days)
-    stale = {c.pk for c in cases if (c.last_contact_at or c.opened_at) < cutoff}
+    cases = list(followups.my_open_cases(membership, user)[:LIMIT])
+    stale = list(followups.stale_cases(membership, user)[:LIMIT])
+    due = list(followups.due_follow_ups(membership, user)[:LIMIT])
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     today = access.consultations_visible_to(membership).filter(occurred_at__gte=start, staff=user).order_by(
-        "-occurred_at")[:20]
+        "-occurred_at")[:LIMIT]
     return [{"title": "担当ケース", "template": "cases/panels/my_cases.html", "order": 10, "cases": cases,
-             "stale_ids": stale, "stale_days": days, "today": list(today)}]
+             "stale": stale, "stale_ids": {c.pk for c in stale}, "stale_days": reference.stale_contact_days(),
+             "due": due, "attention_count": len(due) + len(stale), "today_date": timezone.localdate(), "today": list(today)}]

@@ -143,6 +143,9 @@ class EntryForm(forms.Form):
     kind = forms.ChoiceField(label="種別", choices=reference.choices("entry_kinds"))
     occurred_at = forms.DateTimeField(label="日時", widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT])
     body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}))
+    follow_up_on = forms.DateField(label="次回確認日（任意）", required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                   help_text="この日が近づくとマイページの「対応が必要」に表示されます。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

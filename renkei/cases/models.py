@@ -166,7 +166,9 @@ class Consultation(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = "相談"
-        indexes = [models.Index(fields=["organisation", "occurred_at"])]
+        indexes = [models.Index(fields=["organisation", "occurred_at"]),
+                   # a person's consultations newest first (case page timeline) without a table scan
+                   models.Index(fields=["person", "occurred_at"], name="cases_consult_person_time")]
 
     def __str__(self):
         return f"相談 {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
@@ -202,6 +204,8 @@ class RecordEntry(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name="記録者")
     body = models.TextField("内容")
+    follow_up_on = models.DateField("次回確認日", null=True, blank=True,
+                                    help_text="この日までに本人・家族・関係機関と連絡をとる予定の日")
     revision_count = models.PositiveIntegerField(default=1)
     entered_in_error = models.BooleanField(default=False)
     error_reason = models.TextField(blank=True)
@@ -214,6 +218,7 @@ class RecordEntry(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = "経過記録"
+        indexes = [models.Index(fields=["case", "occurred_at"], name="cases_entry_case_time")]
 
     def __str__(self):
         return f"経過記録 {self.case.number} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"

@@ -27,7 +27,13 @@ def names(name: str) -> dict[str, str]:
 
 
 def stale_contact_days() -> int:
+    """Open cases with no contact for this many days are shown as needing attention."""
     return _load("vocabulary.json")["stale_contact_days"]
+
+
+def follow_up_notice_days() -> int:
+    """A record entry's 次回確認日 is shown as due from this many days before it."""
+    return _load("vocabulary.json")["follow_up_notice_days"]
 
 
 def _version_for(file: str, fiscal_year: FiscalYear | int | None) -> dict:

@@ -1,8 +1,13 @@
-"""The case timeline: record entries of the case and the person's consultations, newest first."""
+"""The case timeline: record entries of the case and the person's consultations, newest first.
 
+A fixed number of queries whatever its length: entries (with author and error_by), the revisions of the
+amended entries only (one query), and the consultations."""
+
+from collections import defaultdict
 from dataclasses import dataclass
 
 from . import access
+from .models import RecordRevision
 
 
 @dataclass
@@ -13,7 +18,14 @@ class Item:
 
 
 def case_timeline(membership, case, limit: int = 200) -> list[Item]:
-    entries = access.entries_visible_to(membership).filter(case=case).prefetch_related("revisions__by")[:limit]
+    entries = list(access.entries_visible_to(membership).filter(case=case).select_related("error_by")[:limit])
+    history = defaultdict(list)
+    amended = [e.pk for e in entries if e.is_amended]
+    if amended:
+        for revision in RecordRevision.objects.filter(entry__in=amended).select_related("by").order_by("number"):
+            history[revision.entry_id].append(revision)
+    for e in entries:
+        e.history = history.get(e.pk, [])
     consultations = access.consultations_visible_to(membership).filter(person=case.person)[:limit]
     items = [Item("entry", e.occurred_at, e) for e in entries]
     items += [Item("consultation", c.occurred_at, c) for c in consultations]

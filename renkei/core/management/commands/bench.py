@@ -17,7 +17,7 @@ class Command(BaseCommand):
         from django.db import connection
 
         old_name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
         try:
             self._run(set(options["apps"]))
         finally:
