@@ -33,3 +33,7 @@ def consent_to(pref):
 
 def at(days=1, hour=14):
     return (timezone.localtime() + dt.timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+# The browser test of this app runs in Debian chromium with the same settings as tests/browser.
+from ..browser.conftest import browser_context_args, browser_type_launch_args, page  # noqa: E402, F401
