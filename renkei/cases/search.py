@@ -118,9 +118,13 @@ def search_records(membership, raw_query, limit: int = 50) -> list[Hit]:
     query = clean_query(raw_query)
     if not query:
         return []
-    docs = (_matching(query).filter(access.search_visibility(membership))
-            .select_related("person", "case").order_by("-occurred_at", "-id")[:limit])
-    return [Hit(doc, highlight(doc.text, query)) for doc in docs]
+    return [Hit(doc, highlight(doc.text, query)) for doc in records_queryset(membership, query)[:limit]]
+
+
+def records_queryset(membership, query: str):
+    """The search as one query (`query` already cleaned): matching, visible, newest first."""
+    return (_matching(query).filter(access.search_visibility(membership))
+            .select_related("person", "case").order_by("-occurred_at", "-id"))
 
 
 def find_persons(membership, raw_query, limit: int = 30):

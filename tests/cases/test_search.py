@@ -107,3 +107,23 @@ def test_api_search_returns_persons_and_highlighted_hits(pref, client_for, recor
     data = client_for(pref.users.alice).get("/api/cases/search", {"q": "家族"}).json()
     assert [h["entry_id"] for h in data["hits"]] == [records["entry"].pk, None]
     assert "<mark>家族</mark>" in data["hits"][0]["snippet_html"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_plans_a_rare_query_through_the_trigram_index(pref, make_person, make_consultation):
+    """The query's expression must be the indexed one (`text` ILIKE, gin_trgm_ops), and the index's
+    statistics current (VACUUM), or PostgreSQL scans the whole table."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL pg_trgm")
+    rare = make_consultation(person=make_person(), content="精神保健福祉手帳の申請を案内した。")
+    phrases = ["母親から電話。", "家族の疲れが強い。", "本人は自室から出ない。", "同行訪問を実施。", "通院を継続している。"]
+    now = timezone.now()
+    SearchDocument.objects.bulk_create([
+        SearchDocument(organisation=pref.orgs.aoba, occurred_at=now - dt.timedelta(minutes=i),
+                       text=f"{phrases[i % 5]}{phrases[(i * 3) % 5]} 記録番号{i}") for i in range(5000)])
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE cases_searchdocument")
+    queryset = search.records_queryset(pref.memberships.alice, search.clean_query("精神保健福祉手帳"))
+    plan = queryset[:50].explain()
+    assert "cases_searchdoc_text_trgm" in plan, plan
+    assert [d.consultation_id for d in queryset] == [rare.pk]
