@@ -179,3 +179,17 @@ def test_agency_figures_feed_the_matching(pref, net, case, consent_to, refer, mo
         assert other.pk
     ranked = {i.service: i for i in matching.rank(query)}
     assert any("受諾率 100%" in why for why in ranked[net.anshin_service].reasons)
+
+
+def test_the_daily_command_notifies_overdue_referrals_once(pref, net, case, consent_to, refer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    r = refer(case, pref.orgs.housing, consent=consent_to(case, pref.orgs.housing))
+    Referral.objects.filter(pk=r.pk).update(requested_at=timezone.now() - dt.timedelta(days=30))
+    out = StringIO()
+    call_command("referrals_check_overdue", stdout=out)
+    assert "2 件" in out.getvalue()
+    call_command("referrals_check_overdue", stdout=out)
+    assert Notification.objects.filter(kind="overdue").count() == 2
