@@ -213,14 +213,26 @@ def do_revise_plan(*, request, membership, plan, based_on, data: dict, reason: s
 
 
 @transaction.atomic
-def do_record_agreement(*, request, membership, plan, agreed_on, meeting_kind, meeting_form,
-                        attendees="") -> PlanAgreement:
+def do_record_agreement(*, request, membership, plan, agreed_on=None, meeting_kind="", meeting_form="",
+                        attendees="", conference=None) -> PlanAgreement:
+    """The agreement of the current version, at a conference of the case (conferences app) when there was
+    one — its date, kind and form are taken from it — or at a meeting described here."""
     m = membership
     access.require_plan_edit(m, plan)
     rules = reference.plan_rules()
     version = plan.current
     if hasattr(version, "agreement"):
         raise ValidationError(f"第{version.number}版はすでに合意されています。")
+    if conference is not None:
+        from renkei.conferences.access import get_conference_for_user
+
+        conference = get_conference_for_user(m, getattr(conference, "pk", conference))
+        if conference.case_id != plan.case_id:
+            raise ValidationError("このケースの会議を選んでください。")
+        agreed_on = timezone.localdate(conference.starts_at)
+        kinds = {k["code"] for k in rules["meeting_kinds"]}
+        meeting_kind = conference.kind if conference.kind in kinds else "other"
+        meeting_form = "remote" if conference.is_remote else (meeting_form or "hospital")
     agreed_on = _date(agreed_on, "合意した日")
     if agreed_on is None or agreed_on > timezone.localdate():
         raise ValidationError("合意した日を今日以前の日付で入力してください。")
@@ -230,10 +242,11 @@ def do_record_agreement(*, request, membership, plan, agreed_on, meeting_kind, m
         raise ValidationError("開催の形を選んでください。")
     agreement = PlanAgreement.objects.create(version=version, agreed_on=agreed_on, meeting_kind=meeting_kind,
                                              meeting_form=meeting_form, attendees=(attendees or "").strip(),
-                                             recorded_by=m.user)
+                                             conference=conference, recorded_by=m.user)
     DischargePlan.objects.filter(pk=plan.pk).update(status="agreed")
     log("discharge_plan.agreed", request, m, obj=plan, person=plan.person, groups=[PLAN],
-        data={"version": version.number, "meeting_kind": meeting_kind, "agreed_on": agreed_on})
+        data={"version": version.number, "meeting_kind": meeting_kind, "agreed_on": agreed_on,
+              "conference": conference.pk if conference else None})
     return agreement
 
 

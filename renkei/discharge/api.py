@@ -80,6 +80,7 @@ def _version_out(v) -> dict:
             "period_end": v.period_end, "review_dates": v.review_dates, "change_reason": v.change_reason,
             "created_at": v.created_at, "agreement": {
                 "agreed_on": agreement.agreed_on, "meeting_kind": agreement.meeting_kind,
+                "conference_id": agreement.conference_id,
                 "meeting_form": agreement.meeting_form} if agreement else None}
 
 
@@ -166,16 +167,19 @@ def revise_plan(request, plan_id: int, payload: PlanRevision):
 
 
 class AgreementIn(Schema):
-    agreed_on: dt.date
-    meeting_kind: str
-    meeting_form: str
+    conference_id: int | None = None
+    agreed_on: dt.date | None = None
+    meeting_kind: str = ""
+    meeting_form: str = ""
     attendees: str = ""
 
 
 @router.post("/plans/{plan_id}/agreement", response={200: dict, **ERRORS}, summary="会議での合意を記録")
 def agree_plan(request, plan_id: int, payload: AgreementIn):
     m, plan = _editable_plan(request, plan_id)
-    return _run(lambda: actions.do_record_agreement(request=request, membership=m, plan=plan, **payload.dict()),
+    data = payload.dict()
+    data["conference"] = data.pop("conference_id")
+    return _run(lambda: actions.do_record_agreement(request=request, membership=m, plan=plan, **data),
                 lambda _a: plan_out(plan))
 
 

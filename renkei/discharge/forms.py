@@ -93,10 +93,17 @@ class RefusalForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    agreed_on = forms.DateField(label="合意した日", widget=DATE)
+    conference = forms.ModelChoiceField(label="合意した会議（記録済みの会議から選ぶ）", required=False, queryset=None,
+                                        help_text="選ぶと日付・種類は会議の記録から取ります。")
+    agreed_on = forms.DateField(label="合意した日", widget=DATE, required=False)
     meeting_kind = forms.ChoiceField(label="会議の種類", choices=reference.choices("plan_rules", "meeting_kinds"))
     meeting_form = forms.ChoiceField(label="開催の形", choices=reference.choices("plan_rules", "meeting_forms"))
     attendees = _text("出席者", rows=2, required=False)
+
+    def __init__(self, conferences, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conference"].queryset = conferences
+        self.fields["conference"].label_from_instance = lambda c: f"{c.kind_name} {c.starts_at:%Y-%m-%d} {c.title}"
 
 
 class ReviewForm(forms.Form):

@@ -103,6 +103,8 @@ class PlanAgreement(models.Model):
     or remotely)."""
 
     version = models.OneToOneField(PlanVersion, on_delete=models.PROTECT, related_name="agreement")
+    conference = models.ForeignKey("conferences.Conference", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="合意した会議")
     agreed_on = models.DateField("合意した日")
     meeting_kind = models.CharField("会議の種類", max_length=30)
     meeting_form = models.CharField("開催の形", max_length=20)

@@ -114,7 +114,7 @@ def plan_detail(request, plan_id, number=None):
         "is_current": shown.number == plan.current_number, "agreement": getattr(shown, "agreement", None),
         "reviews": plan.reviews.select_related("recorded_by"), "handovers": plan.handovers.select_related(
             "to_organisation", "handed_by", "consent"),
-        "agreement_form": forms.AgreementForm(initial={"agreed_on": timezone.localdate(),
+        "agreement_form": forms.AgreementForm(_conferences(m, plan), initial={"agreed_on": timezone.localdate(),
                                                        "meeting_kind": "pre_discharge"}),
         "review_form": forms.ReviewForm(initial={"held_on": timezone.localdate()}),
         "extension_form": forms.ExtensionForm(), "handover_form": forms.HandoverForm(),
@@ -153,10 +153,18 @@ def _plan_post(request, plan_id, form_class, call, success):
                         ("discharge:plan_detail", plan.pk))
 
 
+def _conferences(m, plan):
+    from renkei.conferences.access import conferences_visible_to
+
+    return conferences_visible_to(m).filter(case=plan.case).order_by("-starts_at")
+
+
 @require_POST
 def plan_agree(request, plan_id):
-    return _plan_post(request, plan_id, forms.AgreementForm, lambda m, plan, d: actions.do_record_agreement(
-        request=request, membership=m, plan=plan, **d), "会議での合意を記録しました。")
+    return _plan_post(request, plan_id, lambda data: forms.AgreementForm(
+        _conferences(request.membership, access.get_plan_for_user(request.membership, plan_id)), data),
+        lambda m, plan, d: actions.do_record_agreement(request=request, membership=m, plan=plan, **d),
+        "会議での合意を記録しました。")
 
 
 @require_POST

@@ -224,6 +224,8 @@ def do_report_visit(*, request, membership, req, visited_on, report) -> VisitSup
     visited_on = _date(visited_on, "訪問した日")
     if visited_on is None or visited_on > timezone.localdate():
         raise ValidationError("訪問した日を今日以前の日付で入力してください。")
+    if visited_on < timezone.localdate(req.visit_at):
+        raise ValidationError("訪問した日が、調整した訪問日より前になっています。")
     report = (report or "").strip()
     if not report:
         raise ValidationError("訪問の報告を入力してください。")

@@ -182,3 +182,18 @@ def test_plan_api_refuses_without_consent_and_creates_with_it(pref, hospital, in
     got = c.get(f"/api/discharge/plans/{plan_id}").json()
     assert got["current"]["wishes"] == "アパートで一人暮らしをしたい。" and got["versions"] == [1]
     assert c.get(f"/api/discharge/plans/{plan_id}/versions/9").status_code == 404
+
+
+def test_plan_is_agreed_at_a_conference_of_the_case(pref, make_plan, client_for):
+    from renkei.conferences.models import Conference
+
+    plan = make_plan()
+    conference = Conference.objects.create(case=plan.case, kind="pre_discharge", title="退院前会議",
+                                           starts_at=timezone.now() - dt.timedelta(days=1), place="県立みどり病院",
+                                           organisation=pref.orgs.hc, convener=pref.users.hana)
+    agreement = actions.do_record_agreement(request=None, membership=pref.memberships.hana, plan=plan,
+                                            conference=conference.pk)
+    assert agreement.conference == conference and agreement.meeting_kind == "pre_discharge"
+    assert agreement.agreed_on == timezone.localdate(conference.starts_at)
+    page = client_for(pref.users.hana).get(f"/discharge/plans/{plan.pk}/").content.decode()
+    assert f"/conferences/{conference.pk}/" in page

@@ -1,0 +1,18 @@
+from renkei.demo.loader import load_demo
+from renkei.discharge import demo
+from renkei.discharge.models import DischargePlan, VisitSupportRequest
+
+
+def test_demo_has_the_scenario_plan_and_visit_support_request_and_loads_idempotently(db):
+    ctx = load_demo()
+    plan = DischargePlan.objects.get(person__name="川口 美和")
+    v = plan.current
+    assert plan.status == "handed_over" and plan.handovers.get().to_organisation.code == "wakaba"
+    assert (v.period_end - v.period_start).days in range(180, 186) and v.review_dates == ["2026-11-05"]
+    assert "悪化" in v.crisis_plan and v.agreement.conference is not None
+    req = VisitSupportRequest.objects.get(patient_name="石田 勝")
+    assert req.status == "reported" and req.wish_method == "phone" and req.supporters.count() == 2
+    assert all(s.is_trained() for s in req.supporters.all())
+    ctx.changes = 0
+    demo.load(ctx)  # this app's part, again: nothing changes (other apps' parts are their own tests)
+    assert ctx.changes == 0
