@@ -1,0 +1,44 @@
+"""The per-person access report lists every read made of the person's data, through every channel."""
+
+from renkei.audit.models import AuditEvent
+from renkei.cases import actions
+
+
+def _person_with_case(pref):
+    membership = pref.memberships.alice
+    person = actions.do_register_person(request=None, membership=membership, confirm_duplicate=True, data={
+        "name": "報告 太郎", "kana": "ホウコク タロウ", "sex": "male", "municipality": pref.orgs.aoba})
+    case = actions.do_open_case(request=None, membership=membership, person=person)
+    entry = actions.do_add_entry(request=None, membership=membership, case=case, kind="phone",
+                                 body="家族から電話で近況の報告があった")
+    return person, case, entry
+
+
+def test_every_read_through_pages_and_api_appears_in_the_persons_access_report(pref, client_for):
+    person, case, entry = _person_with_case(pref)
+    before = set(AuditEvent.objects.filter(person_id=str(person.pk)).values_list("id", flat=True))
+    alice, carol = client_for(pref.users.alice), client_for(pref.users.carol)
+    reads = [
+        (alice, f"/cases/persons/{person.pk}/"),
+        (alice, f"/cases/{case.pk}/"),
+        (carol, f"/cases/persons/{person.pk}/"),
+        (alice, f"/api/cases/persons/{person.pk}"),
+        (alice, f"/api/cases/cases/{case.pk}"),
+        (alice, f"/api/cases/entries/{entry.pk}"),
+    ]
+    for client, url in reads:
+        assert client.get(url).status_code == 200, url
+    new_reads = list(AuditEvent.objects.filter(person_id=str(person.pk)).exclude(id__in=before))
+    assert len(new_reads) >= len(reads)
+    report = client_for(pref.users.bob).get(f"/audit/person/{person.pk}/")
+    assert report.status_code == 200
+    page = report.content.decode()
+    for event in new_reads:
+        assert f"<code>{event.action}</code>" in page
+    assert page.count("<tr") - 1 >= AuditEvent.objects.filter(person_id=str(person.pk)).exclude(
+        action__startswith="audit.").count()
+    assert {"alice", "carol"} <= {event.actor_label for event in new_reads}
+    csv_text = client_for(pref.users.bob).get(f"/audit/person/{person.pk}/", {"format": "csv"}).content.decode(
+        "utf-8-sig")
+    for event in new_reads:
+        assert event.hash in csv_text
