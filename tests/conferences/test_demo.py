@@ -17,4 +17,18 @@ def test_the_demo_holds_scenario_2s_pre_discharge_conference_and_a_second_load_c
     peer = Membership.objects.get(user__username="peer.tsubasa")
     assert not access.minutes_access(peer, conference).allowed  # a peer's reach is 基本情報 only (consent data)
     assert access.open_items_owned_by(peer.user).count() == 1
-    assert load_demo().changes == 0
+    assert _second_load_of_this_app() == 0
+
+
+def _second_load_of_this_app() -> int:
+    """Changes a second load of the conferences demo makes (the other apps' demos are tested by them)."""
+    import json
+
+    from renkei.conferences import demo
+    from renkei.demo import loader
+
+    ctx = loader.DemoContext(data=json.loads(loader.DATA.read_text(encoding="utf-8")))
+    loader._load_organisations(ctx)
+    loader._load_users(ctx)
+    demo.load(ctx)
+    return ctx.changes
