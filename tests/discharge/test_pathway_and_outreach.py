@@ -37,7 +37,7 @@ def test_pathway_names_the_partners_of_the_template_and_shows_progress(pref, inp
     assert client_for(pref.users.mallory).get(f"/api/discharge/cases/{inpatient.pk}/pathway").status_code == 404
 
 
-def test_progress_partial_renders_for_the_case(pref, inpatient, rf):
+def test_progress_partial_renders_on_the_case_page(pref, inpatient, rf, client_for):
     from django.template import Context, Template
 
     work.do_start_pathway(request=None, membership=pref.memberships.hana, case=inpatient)
@@ -46,6 +46,8 @@ def test_progress_partial_renders_for_the_case(pref, inpatient, rf):
     html = Template("{% load discharge %}{% discharge_progress case %}").render(Context(
         {"request": request, "case": inpatient}))
     assert "0 / 8" in html
+    page = client_for(pref.users.hana).get(f"/cases/{inpatient.pk}/").content.decode()
+    assert "地域移行の経路" in page and "0 / 8" in page and f"/discharge/cases/{inpatient.pk}/" in page
     request.membership = pref.memberships.mallory
     assert "地域移行" not in Template("{% load discharge %}{% discharge_progress case %}").render(Context(
         {"request": request, "case": inpatient}))
