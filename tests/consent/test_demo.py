@@ -9,11 +9,13 @@ def test_demo_consents_follow_the_scenarios_and_a_second_load_changes_nothing(db
     ctx = load_demo()
     pupil_school = Consent.objects.get(person__name="小池 陽菜", recipient_organisation__code="sakura-jhs")
     assert pupil_school.scopes == ["基本情報"] and pupil_school.method == "written"
-    hospital = Consent.objects.get(person__name="川口 美和", recipient_organisation__code="midori-hospital")
-    assert "相談・経過記録" in hospital.scopes and "会議記録" in hospital.scopes
-    assert Consent.objects.count() == 9 and Disclosure.objects.count() == 2
+    son = Consent.objects.get(person__name="森本 拓海", recipient_organisation__code="chuo-hc")
+    assert son.scopes == ["基本情報", "相談・経過記録"] and son.method == "oral"
+    assert Consent.objects.filter(person__name="川口 美和").exists()  # scenario 2, recorded by the conferences demo
+    assert Disclosure.objects.count() == 2
+    total = Consent.objects.count()
     assert all(d.justification for d in Disclosure.objects.all())
     ctx.changes = 0
     demo.load(ctx)
     assert ctx.changes == 0
-    assert Consent.objects.count() == 9
+    assert Consent.objects.count() == total
