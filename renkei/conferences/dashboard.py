@@ -12,9 +12,6 @@ def panels(request) -> list[dict]:
     items = list(access.open_items_owned_by(request.user)[:30])
     pending = [tm for tm in access.active_team_members(m).select_related("team__case")
                if tm.team.purpose_version and not tm.has_acknowledged]
-    if not items and not pending:
-        return [{"title": "会議の宿題", "template": "conferences/panels/action_items.html", "order": 20,
-                 "items": [], "overdue": 0, "pending_purposes": [], "status_choices": reference.status_choices()}]
     today = timezone.localdate()
     return [{"title": "会議の宿題", "template": "conferences/panels/action_items.html", "order": 20,
              "items": items, "overdue": sum(1 for i in items if i.due_date < today),
