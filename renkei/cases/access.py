@@ -10,6 +10,7 @@ Field groups (the data scopes written to the audit log): BASIC (name, birth date
 (consultations, cases, record entries).
 """
 
+import functools
 import inspect
 from collections.abc import Callable
 
@@ -40,6 +41,7 @@ def register_grant(kind: str, grant: Grant) -> Grant:
     return grant
 
 
+@functools.cache
 def _takes_prefix(grant) -> bool:
     try:
         inspect.signature(grant).bind(None, "")
