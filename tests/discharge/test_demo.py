@@ -16,3 +16,27 @@ def test_demo_has_the_scenario_plan_and_visit_support_request_and_loads_idempote
     ctx.changes = 0
     demo.load(ctx)  # this app's part, again: nothing changes (other apps' parts are their own tests)
     assert ctx.changes == 0
+
+
+def test_demo_pages_answer_for_each_role(db, client):
+    from renkei.accounts.models import User
+
+    load_demo()
+    plan = DischargePlan.objects.get(person__name="川口 美和")
+    req = VisitSupportRequest.objects.get(patient_name="石田 勝")
+    pages = {
+        "hoken.sodan": ["/", "/discharge/", f"/discharge/plans/{plan.pk}/", f"/discharge/plans/{plan.pk}/pdf/",
+                        f"/discharge/cases/{plan.case_id}/", f"/cases/{plan.case_id}/", "/discharge/stats/"],
+        "wakaba.sodan": [f"/discharge/plans/{plan.pk}/", "/discharge/"],
+        "pref.shien": ["/", "/discharge/visit-support/", f"/discharge/visit-support/{req.pk}/"],
+        "peer.tsubasa": ["/", "/discharge/visit-support/mine/", f"/discharge/visit-support/{req.pk}/"],
+        "byoin.psw": [f"/discharge/plans/{plan.pk}/"],
+        "aoba.sodan": ["/", "/discharge/"],
+    }
+    for username, urls in pages.items():
+        client.force_login(User.objects.get(username=username))
+        for url in urls:
+            assert client.get(url).status_code == 200, (username, url)
+    client.force_login(User.objects.get(username="peer.tsubasa"))
+    assert client.get(f"/discharge/plans/{plan.pk}/").status_code == 404
+    assert "わかば病院" in client.get(f"/discharge/visit-support/{req.pk}/").content.decode()
