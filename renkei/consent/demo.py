@@ -1,5 +1,7 @@
 """Demo みどり県: consents and legal-basis disclosures for the scenario persons (data/demo_consents.json),
-so the sharing can be seen. Idempotent: rows are found by person, obtaining organisation and recipient."""
+so the sharing can be seen. Idempotent: rows are found by person, obtaining organisation, recipient and
+purpose (disclosures: by person, discloser, recipient, legal basis and time), so this module writes only its
+own rows and never one another app's demo recorded for the same pair (referrals, conferences, discharge)."""
 
 import datetime as dt
 import json
@@ -34,8 +36,9 @@ def load(ctx) -> None:
             continue
         _, changed = ctx.upsert(Consent, {"person": person, "owner": ctx.orgs[spec["owner"]],
                                           "recipient_kind": "organisation",
-                                          "recipient_organisation": ctx.orgs[spec["recipient"]]}, {
-            "purpose": spec["purpose"], "scopes": with_required(spec["scopes"]),
+                                          "recipient_organisation": ctx.orgs[spec["recipient"]],
+                                          "purpose": spec["purpose"]}, {
+            "scopes": with_required(spec["scopes"]),
             "valid_from": dt.date.fromisoformat(spec["valid_from"]),
             "valid_until": dt.date.fromisoformat(spec["valid_until"]), "method": spec["method"],
             "obtained_by": ctx.users[spec["by"]], "obtained_at": parse_datetime(spec["obtained_at"]),
@@ -47,8 +50,8 @@ def load(ctx) -> None:
             continue
         _, changed = ctx.upsert(Disclosure, {"person": person, "owner": ctx.orgs[spec["owner"]],
                                              "recipient": ctx.orgs[spec["recipient"]],
-                                             "legal_basis": spec["legal_basis"]}, {
+                                             "legal_basis": spec["legal_basis"], "at": parse_datetime(spec["at"])}, {
             "scopes": with_required(spec["scopes"]), "justification": spec["justification"],
-            "disclosed_by": ctx.users[spec["by"]], "at": parse_datetime(spec["at"]),
+            "disclosed_by": ctx.users[spec["by"]],
             "valid_until": dt.date.fromisoformat(spec["valid_until"])})
         ctx.note(changed)
