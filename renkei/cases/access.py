@@ -5,7 +5,10 @@ The built-in grants are: members of the owning organisation whose role has `pers
 lead and co-workers of a case. A later layer (consent, legal-basis disclosure, break-glass) adds its
 own grants with `register_grant(kind, fn)` — nothing else in this module needs to change.
 
-Writing needs `person.edit` on top of seeing the object (`require_edit`).
+Writing needs `person.edit` AND that the object is the worker's own to change: its owning organisation
+or its case team (`require_edit(membership, obj)`, `can_edit_object`). Grants that other layers register
+(consent, disclosure, break-glass, accepted referrals, support teams) only ever let a worker *see*: a
+record is changed only by those responsible for it.
 Field groups (the data scopes written to the audit log): BASIC (name, birth date, contact) and RECORDS
 (consultations, cases, record entries).
 """
@@ -127,6 +130,33 @@ for _kind, _grant in [("person", _own_org_person), ("person", _team_person), ("c
     register_grant(_kind, _grant)
 
 
+# Grants that also allow writing. Everything registered later is read-only.
+_EDIT_GRANTS: dict[str, list[Grant]] = {
+    "person": [_own_org_person, _team_person], "case": [_own_org_case, _team_case],
+    "consultation": [_own_org_consultation, _team_consultation], "entry": [],
+}
+_KIND_OF = {Person: "person", Case: "case", Consultation: "consultation", RecordEntry: "entry"}
+
+
+def editability(kind: str, membership, prefix: str = "") -> Q:
+    """Which objects of `kind` the worker may change (their role permitting)."""
+    if membership is None or not membership.is_active:
+        return NOTHING
+    if kind == "entry":
+        return editability("case", membership, f"{prefix}case__")
+    q = NOTHING
+    for grant in _EDIT_GRANTS[kind]:
+        q |= grant(membership, prefix)
+    return q
+
+
+def can_edit_object(membership, obj) -> bool:
+    if not can_edit(membership) or obj is None:
+        return False
+    kind = _KIND_OF[type(obj)]
+    return _MODELS[kind].objects.filter(editability(kind, membership), pk=obj.pk).exists()
+
+
 def visibility(kind: str, membership, prefix: str = "") -> Q:
     """The OR of every grant of `kind` for `membership` (NOTHING for no or an inactive membership)."""
     if membership is None or not membership.is_active:
@@ -201,7 +231,10 @@ def get_search_document_for_user(membership, document_id) -> SearchDocument:
     return _get(search_documents_visible_to(membership).select_related("person"), document_id)
 
 
-def require_edit(membership) -> None:
-    """404 unless the acting role may write person data (404, not 403: nobody learns what exists)."""
+def require_edit(membership, obj=None) -> None:
+    """404 unless the acting role may write person data and, given `obj`, the object is the worker's
+    own to change (404, not 403: nobody learns what exists)."""
     if not can_edit(membership):
+        raise Http404
+    if obj is not None and not can_edit_object(membership, obj):
         raise Http404

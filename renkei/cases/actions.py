@@ -110,7 +110,7 @@ def do_register_person(*, request, membership, data: dict, confirm_duplicate: bo
 
 @transaction.atomic
 def do_update_person(*, request, membership, person: Person, version, data: dict) -> Person:
-    access.require_edit(membership)
+    access.require_edit(membership, person)
     values = _clean_person(data)
     values["name_search"] = normalise(values["name"]).replace(" ", "")
     values["kana_folded"] = fold_kana(values["kana"])
@@ -184,7 +184,7 @@ def do_log_consultation(*, request, membership, data: dict) -> Consultation:
 @transaction.atomic
 def do_link_consultation(*, request, membership, consultation: Consultation, person: Person, version) -> Consultation:
     """Attach a consultation about a not-yet-registered person to the person, once registered."""
-    access.require_edit(membership)
+    access.require_edit(membership, consultation)
     access.get_person_for_user(membership, person.pk)
     if consultation.is_anonymous:
         raise ValidationError("匿名相談は本人に結びつけられません。")
@@ -265,7 +265,7 @@ def do_open_case(*, request, membership, person: Person, lead=None, co_workers=(
 @transaction.atomic
 def do_update_case(*, request, membership, case: Case, version, lead, co_workers, complexity, needs,
                    summary) -> Case:
-    access.require_edit(membership)
+    access.require_edit(membership, case)
     lead, co = _clean_team(membership, lead, co_workers)
     if complexity not in reference.names("complexities"):
         raise ValidationError("複雑さの区分が正しくありません。")
@@ -282,7 +282,7 @@ def do_update_case(*, request, membership, case: Case, version, lead, co_workers
 def do_change_case_status(*, request, membership, case: Case, version, to_status: str, closure_reason="",
                           note="") -> Case:
     """受付 → アセスメント → 支援中 ⇄ 見守り → 終結 (with a reason), and reopening: transitions are data."""
-    access.require_edit(membership)
+    access.require_edit(membership, case)
     current = reference.status(case.status)
     if to_status not in current["to"]:
         raise ValidationError(f"「{current['name']}」から「{reference.names('statuses').get(to_status, to_status)}」"
@@ -321,10 +321,17 @@ def _clean_entry(kind, occurred_at, body):
 
 @transaction.atomic
 def do_add_entry(*, request, membership, case: Case, kind: str, body: str, occurred_at=None,
-                 follow_up_on=None) -> RecordEntry:
+                 follow_up_on=None, automatic: bool = False) -> RecordEntry:
     """A new entry; `follow_up_on` is the date by which the next contact is planned (shown as due on the
-    dashboard of the case's team until a later contact is recorded)."""
-    access.require_edit(membership)
+    dashboard of the case's team until a later contact is recorded).
+
+    `automatic` entries note what a partner did through another feature (a support-team change, a
+    conference): the partner must see the case, not own it."""
+    if automatic:
+        access.require_edit(membership)
+        access.get_case_for_user(membership, case.pk)
+    else:
+        access.require_edit(membership, case)
     kind, occurred_at, body = _clean_entry(kind, occurred_at, body)
     if follow_up_on is not None and follow_up_on < timezone.localtime(occurred_at).date():
         raise ValidationError("次回確認日が記録の日付より前になっています。")
@@ -345,7 +352,7 @@ def do_add_entry(*, request, membership, case: Case, kind: str, body: str, occur
 def do_amend_entry(*, request, membership, entry: RecordEntry, version, body: str, reason: str,
                    kind=None, occurred_at=None) -> RecordEntry:
     """An amendment is a new revision: the earlier text stays visible with who and when."""
-    access.require_edit(membership)
+    access.require_edit(membership, entry)
     if entry.entered_in_error:
         raise ValidationError("誤記入とされた記録は修正できません。新しい記録を追加してください。")
     kind, occurred_at, body = _clean_entry(kind or entry.kind, occurred_at or entry.occurred_at, body)
@@ -365,7 +372,7 @@ def do_amend_entry(*, request, membership, entry: RecordEntry, version, body: st
 @transaction.atomic
 def do_mark_entry_in_error(*, request, membership, entry: RecordEntry, version, reason: str) -> RecordEntry:
     """No deletion: an entry written by mistake is marked, with the reason, and stays on record."""
-    access.require_edit(membership)
+    access.require_edit(membership, entry)
     if entry.entered_in_error:
         raise ValidationError("この記録はすでに誤記入とされています。")
     reason = (reason or "").strip()

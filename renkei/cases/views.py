@@ -125,7 +125,7 @@ def person_detail(request, person_id):
     person = access.get_person_for_user(m, person_id)
     actions.log_read(request, m, "person.viewed", person, person, [BASIC, RECORDS])
     return render(request, "cases/person_detail.html", {
-        "person": person, "can_edit": access.can_edit(m),
+        "person": person, "can_edit": access.can_edit(m), "can_edit_person": access.can_edit_object(m, person),
         "cases": access.cases_visible_to(m).filter(person=person),
         "consultations": access.consultations_visible_to(m).filter(person=person)[:50],
     })
@@ -135,6 +135,7 @@ def person_edit(request, person_id):
     m = _m(request)
     access.require_edit(m)
     person = access.get_person_for_user(m, person_id)
+    access.require_edit(m, person)
     initial = {name: getattr(person, name) for name in actions.PERSON_FIELDS} | {"version": person.version}
     form = PersonEditForm(request.POST or None, initial=initial)
     theirs = None
@@ -199,7 +200,7 @@ def consultation_detail(request, consultation_id):
     c = access.get_consultation_for_user(m, consultation_id)
     actions.log_read(request, m, "consultation.viewed", c, c.person, [RECORDS])
     return render(request, "cases/consultation_detail.html", {
-        "c": c, "can_edit": access.can_edit(m), "link_form": LinkPersonForm(initial={"version": c.version}),
+        "c": c, "can_edit": access.can_edit_object(m, c), "link_form": LinkPersonForm(initial={"version": c.version}),
     })
 
 
@@ -208,6 +209,7 @@ def consultation_link(request, consultation_id):
     m = _m(request)
     access.require_edit(m)
     c = access.get_consultation_for_user(m, consultation_id)
+    access.require_edit(m, c)
     form = LinkPersonForm(request.POST)
     if not form.is_valid():
         messages.error(request, "本人を選んでください。")
@@ -257,7 +259,7 @@ def case_detail(request, case_id):
     actions.log_read(request, m, "case.viewed", case, case.person, [BASIC, RECORDS])
     current = reference.status(case.status)
     return render(request, "cases/case_detail.html", {
-        "case": case, "person": case.person, "can_edit": access.can_edit(m), "needs": _needs_rows(case),
+        "case": case, "person": case.person, "can_edit": access.can_edit_object(m, case), "needs": _needs_rows(case),
         "timeline": case_timeline(m, case), "guidance": guidance_for(case, m),
         "entry_form": EntryForm(), "status_form": StatusForm(initial={"version": case.version}),
         "transitions": [(code, reference.names("statuses")[code]) for code in current["to"]],
@@ -270,6 +272,7 @@ def case_edit(request, case_id):
     m = _m(request)
     access.require_edit(m)
     case = access.get_case_for_user(m, case_id)
+    access.require_edit(m, case)
     initial = {"lead": case.lead_id, "co_workers": list(case.co_workers.values_list("pk", flat=True)),
                "complexity": case.complexity, "summary": case.summary, "version": case.version}
     initial |= {f"need_{d['code']}": case.needs.get(d["code"], "none") for d in assessment_domains()}
@@ -299,6 +302,7 @@ def case_status(request, case_id):
     m = _m(request)
     access.require_edit(m)
     case = access.get_case_for_user(m, case_id)
+    access.require_edit(m, case)
     form = StatusForm(request.POST)
     try:
         if not form.is_valid():
@@ -322,6 +326,7 @@ def entry_create(request, case_id):
     m = _m(request)
     access.require_edit(m)
     case = access.get_case_for_user(m, case_id)
+    access.require_edit(m, case)
     form = EntryForm(request.POST)
     if form.is_valid():
         try:
@@ -340,6 +345,7 @@ def entry_amend(request, entry_id):
     m = _m(request)
     access.require_edit(m)
     entry = access.get_entry_for_user(m, entry_id)
+    access.require_edit(m, entry)
     initial = {"kind": entry.kind, "occurred_at": timezone.localtime(entry.occurred_at), "body": entry.body,
                "version": entry.version}
     form = AmendForm(request.POST or None, initial=initial)
@@ -370,6 +376,7 @@ def entry_error(request, entry_id):
     m = _m(request)
     access.require_edit(m)
     entry = access.get_entry_for_user(m, entry_id)
+    access.require_edit(m, entry)
     form = EnteredInErrorForm(request.POST)
     try:
         if not form.is_valid():

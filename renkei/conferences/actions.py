@@ -40,7 +40,7 @@ def _require_manage(m):
 
 def _timeline(request, m, case, text):
     if can_edit(m):
-        do_add_entry(request=request, membership=m, case=case, kind="coordination", body=text)
+        do_add_entry(request=request, membership=m, case=case, kind="coordination", body=text, automatic=True)
 
 
 # --- support team ------------------------------------------------------------------------------------------
