@@ -41,20 +41,39 @@ def _covering(organisation, recipient_kinds) -> Q:
     return q
 
 
+def member_teams(membership) -> QuerySet:
+    """Ids of the support teams the member belongs to now: as this user, in this organisation, not removed."""
+    from renkei.conferences.models import TeamMember
+
+    return TeamMember.objects.filter(user=membership.user, organisation=membership.organisation,
+                                     removed_at__isnull=True).values("team_id")
+
+
+def _covering_member(membership, recipient_kinds) -> Q:
+    """`_covering` for one member: also the consents naming a support team they are an active member of.
+    Team membership is read on every request, so removal from the team ends the access at once."""
+    q = _covering(membership.organisation, recipient_kinds)
+    if "support_team" in recipient_kinds:
+        q |= Q(recipient_kind="support_team", recipient_team_id__in=member_teams(membership))
+    return q
+
+
 def active_consents(person, organisation, scopes=None) -> QuerySet:
     """Consents in force today for `person` that cover `organisation` (by itself or by its type) and
-    every scope in `scopes` (all of them, when given)."""
+    every scope in `scopes` (all of them, when given). A support-team consent covers team members, not
+    a whole organisation, so it is not among these (see `scopes_shared_with` for one member)."""
     qs = _consents_on(timezone.localdate()).filter(_covering(organisation, ["organisation", "organisation_type"]))
     if person is not None:
         qs = qs.filter(person=person)
     for scope in scopes or []:
         qs = qs.filter(_scope_q(scope))
-    return qs.select_related("recipient_organisation", "recipient_type", "owner")
+    return qs.select_related("recipient_organisation", "recipient_type", "recipient_team__case", "owner")
 
 
 def active_disclosures(person, organisation, scopes=None) -> QuerySet:
     today = timezone.localdate()
-    qs = Disclosure.objects.filter(recipient=organisation, valid_until__gte=today, at__lte=timezone.now())
+    qs = Disclosure.objects.filter(recipient=organisation, valid_until__gte=today, at__lte=timezone.now(),
+                                   ended_at__isnull=True)
     if person is not None:
         qs = qs.filter(person=person)
     for scope in scopes or []:
@@ -81,7 +100,7 @@ def sharing_basis(person, organisation, scope) -> Consent | Disclosure | None:
 
 # --- what one member may see ----------------------------------------------------------------------------
 def _consents_for(membership, reach, scope) -> QuerySet:
-    qs = _consents_on(timezone.localdate()).filter(_covering(membership.organisation, reach["recipient_kinds"]))
+    qs = _consents_on(timezone.localdate()).filter(_covering_member(membership, reach["recipient_kinds"]))
     return qs.filter(_scope_q(scope))
 
 
@@ -201,15 +220,17 @@ def get_person_for_consent(membership, person_id) -> Person:
 
 def consents_visible_to(membership) -> QuerySet:
     """Consents a member may read: those their organisation obtained, and those naming their organisation
-    (or its type) for persons they may see."""
+    (or its type, or a support team they are an active member of) for persons they may see."""
     if membership is None or not membership.is_active:
         return Consent.objects.none()
     if not (membership.has_perm("consent.manage") or membership.has_perm("person.view")
             or membership.has_perm("shared.view")):
         return Consent.objects.none()
     org = membership.organisation
-    return Consent.objects.filter(Q(owner=org) | _covering(org, ["organisation", "organisation_type"])).select_related(
-        "person", "owner", "recipient_organisation", "recipient_type", "obtained_by", "withdrawn_by")
+    covering = _covering_member(membership, ["organisation", "organisation_type", "support_team"])
+    return Consent.objects.filter(Q(owner=org) | covering).select_related(
+        "person", "owner", "recipient_organisation", "recipient_type", "recipient_team__case", "obtained_by",
+        "withdrawn_by")
 
 
 def disclosures_visible_to(membership) -> QuerySet:
@@ -218,6 +239,19 @@ def disclosures_visible_to(membership) -> QuerySet:
     org = membership.organisation
     return Disclosure.objects.filter(Q(owner=org) | Q(recipient=org)).select_related(
         "person", "owner", "recipient", "disclosed_by")
+
+
+def get_managed_disclosure(membership, disclosure_id) -> Disclosure:
+    """A disclosure the member's organisation made, for ending it early (needs consent.manage); 404 alike
+    for missing and forbidden."""
+    if not can_manage(membership):
+        raise Http404
+    try:
+        disclosure = disclosures_visible_to(membership).get(pk=int(disclosure_id), owner=membership.organisation)
+    except (Disclosure.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    get_person_for_user(membership, disclosure.person_id)
+    return disclosure
 
 
 def get_consent_for_user(membership, consent_id) -> Consent:
@@ -246,7 +280,8 @@ def expiring_consents(organisation, days=None) -> QuerySet:
     today = timezone.localdate()
     days = reference.expiry_warning_days() if days is None else days
     return (_consents_on(today).filter(owner=organisation, valid_until__lte=today + dt.timedelta(days=days))
-            .select_related("person", "recipient_organisation", "recipient_type").order_by("valid_until", "id"))
+            .select_related("person", "recipient_organisation", "recipient_type", "recipient_team__case")
+            .order_by("valid_until", "id"))
 
 
 def can_manage(membership) -> bool:

@@ -45,20 +45,28 @@ def _log(action, request, membership, obj, person, groups, legal_basis, data=Non
 
 @transaction.atomic
 def do_record_consent(*, request, membership, person, recipient_kind, purpose, scopes, valid_from, valid_until,
-                      method, obtained_at, recipient_organisation=None, recipient_type=None, obtained_by=None,
-                      attachment=None, note="") -> Consent:
+                      method, obtained_at, recipient_organisation=None, recipient_type=None, recipient_team=None,
+                      obtained_by=None, attachment=None, note="") -> Consent:
+    """Record a consent. The recipient is an organisation, an organisation type, or a support team of one
+    of the person's cases (its active staff members, each in the organisation of their team membership)."""
     _require_manage(membership)
     errors = []
     if recipient_kind not in dict(reference.recipient_kind_choices()):
         errors.append("提供先の種類を選んでください。")
     elif recipient_kind == "organisation":
-        recipient_type = None
+        recipient_type = recipient_team = None
         if recipient_organisation is None:
             errors.append("提供先の機関を選んでください。")
         elif recipient_organisation.pk == membership.organisation_id:
             errors.append("自組織は提供先にできません（自組織内の利用に同意の記録は不要です）。")
+    elif recipient_kind == "support_team":
+        recipient_organisation = recipient_type = None
+        if recipient_team is None:
+            errors.append("提供先の支援チームを選んでください。")
+        elif recipient_team.case.person_id != person.pk:
+            errors.append("この本人のケースの支援チームを選んでください。")
     else:
-        recipient_organisation = None
+        recipient_organisation = recipient_team = None
         if recipient_type is None:
             errors.append("提供先の機関の種別を選んでください。")
     purpose = (purpose or "").strip()
@@ -90,7 +98,8 @@ def do_record_consent(*, request, membership, person, recipient_kind, purpose, s
     if errors:
         raise ValidationError(errors)
     consent = Consent(person=person, owner=membership.organisation, recipient_kind=recipient_kind,
-                      recipient_organisation=recipient_organisation, recipient_type=recipient_type, purpose=purpose,
+                      recipient_organisation=recipient_organisation, recipient_type=recipient_type,
+                      recipient_team=recipient_team, purpose=purpose,
                       scopes=scopes, valid_from=valid_from, valid_until=valid_until, method=method,
                       obtained_by=obtained_by or membership.user, obtained_at=obtained_at, note=note,
                       recorded_by=membership.user)
@@ -165,6 +174,30 @@ def do_record_disclosure(*, request, membership, person, recipient, scopes, lega
                                            disclosed_by=membership.user, at=at, valid_until=valid_until)
     _log("disclosure.recorded", request, membership, disclosure, person, scopes, disclosure.legal_basis_label,
          {"recipient": recipient.name, "legal_basis": basis["code"], "valid_until": valid_until})
+    return disclosure
+
+
+@transaction.atomic
+def do_end_disclosure(*, request, membership, disclosure, reason, at=None) -> Disclosure:
+    """End a legal-basis disclosure before its date (the need ended, or it was recorded in error). Takes
+    effect at once: the recipient's access is read from the register on every request."""
+    _require_manage(membership)
+    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    if disclosure.owner_id != membership.organisation_id:
+        raise ValidationError("他の組織が行った提供は終了できません。提供した組織に連絡してください。")
+    if disclosure.ended_at is not None:
+        raise ValidationError("この提供はすでに終了しています。")
+    if disclosure.valid_until < timezone.localdate():
+        raise ValidationError("この提供は閲覧できる期限を過ぎて、すでに終わっています。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("提供を終了する理由を入力してください。")
+    at = at or timezone.now()
+    disclosure.ended_at, disclosure.ended_by, disclosure.end_reason = at, membership.user, reason
+    disclosure.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    _log("disclosure.ended", request, membership, disclosure, disclosure.person, disclosure.scopes,
+         disclosure.legal_basis_label, {"recipient": disclosure.recipient.name, "reason": reason,
+                                        "valid_until": disclosure.valid_until})
     return disclosure
 
 

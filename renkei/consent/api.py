@@ -28,6 +28,7 @@ class ConsentOut(Schema):
     recipient_kind: str
     recipient_organisation_id: int | None
     recipient_type: str | None
+    recipient_team_id: int | None
     recipient_name: str
     purpose: str
     scopes: list[str]
@@ -59,6 +60,9 @@ class DisclosureOut(Schema):
     at: dt.datetime
     valid_until: dt.date
     is_active: bool
+    status: str
+    ended_at: dt.datetime | None
+    end_reason: str
 
 
 class RegisterOut(Schema):
@@ -72,6 +76,7 @@ class ConsentIn(Schema):
     recipient_kind: str = "organisation"
     recipient_organisation_id: int | None = None
     recipient_type: str | None = None
+    recipient_team_id: int | None = None
     purpose: str
     scopes: list[str]
     valid_from: dt.date
@@ -92,6 +97,10 @@ class DisclosureIn(Schema):
     justification: str = ""
     scopes: list[str]
     valid_until: dt.date
+
+
+class EndDisclosureIn(Schema):
+    reason: str
 
 
 class BreakGlassSearchIn(Schema):
@@ -124,6 +133,7 @@ def consent_out(c) -> dict:
     return {"id": c.pk, "person_id": c.person_id, "owner": c.owner.name, "recipient_kind": c.recipient_kind,
             "recipient_organisation_id": c.recipient_organisation_id,
             "recipient_type": c.recipient_type.code if c.recipient_type_id else None,
+            "recipient_team_id": c.recipient_team_id,
             "recipient_name": c.recipient_name, "purpose": c.purpose, "scopes": c.scopes,
             "valid_from": c.valid_from, "valid_until": c.valid_until, "method": c.method,
             "obtained_by": str(c.obtained_by), "obtained_at": c.obtained_at, "has_attachment": bool(c.attachment),
@@ -135,7 +145,8 @@ def disclosure_out(d) -> dict:
     return {"id": d.pk, "person_id": d.person_id, "owner": d.owner.name, "recipient_id": d.recipient_id,
             "recipient": d.recipient.name, "scopes": d.scopes, "legal_basis": d.legal_basis,
             "legal_basis_name": d.legal_basis_name, "justification": d.justification,
-            "disclosed_by": str(d.disclosed_by), "at": d.at, "valid_until": d.valid_until, "is_active": d.is_active}
+            "disclosed_by": str(d.disclosed_by), "at": d.at, "valid_until": d.valid_until, "is_active": d.is_active,
+            "status": d.status_name, "ended_at": d.ended_at, "end_reason": d.end_reason}
 
 
 def _bad(error: ValidationError):
@@ -152,6 +163,18 @@ def _manager(request):
     if not access.can_manage(request.membership):
         raise Http404
     return request.membership
+
+
+def _team_of(person, team_id):
+    """A support team of one of `person`'s cases (the person is already visible to the member)."""
+    if team_id is None:
+        return None
+    from renkei.conferences.models import SupportTeam
+
+    team = SupportTeam.objects.filter(pk=team_id, case__person=person).select_related("case").first()
+    if team is None:
+        raise ValidationError("提供先の支援チームが見つかりません（この本人のケースの支援チームを指定してください）。")
+    return team
 
 
 def _other_org(m, org_id):
@@ -207,6 +230,7 @@ def record_consent(request, person_id: int, payload: ConsentIn):
         consent = actions.do_record_consent(
             request=request, membership=m, person=person, recipient_kind=payload.recipient_kind,
             recipient_organisation=_other_org(m, payload.recipient_organisation_id), recipient_type=recipient_type,
+            recipient_team=_team_of(person, payload.recipient_team_id),
             purpose=payload.purpose, scopes=payload.scopes, valid_from=payload.valid_from,
             valid_until=payload.valid_until, method=payload.method,
             obtained_at=payload.obtained_at or timezone.now(), note=payload.note)
@@ -248,6 +272,19 @@ def record_disclosure(request, person_id: int, payload: DisclosureIn):
     except ValidationError as error:
         return _bad(error)
     return 201, disclosure_out(disclosure)
+
+
+@router.post("/disclosures/{disclosure_id}/end", response={200: DisclosureOut, 400: Error, 404: Error},
+             summary="法的根拠による提供を期限前に終了（理由が必要。提供先は直ちに見られなくなる）")
+def end_disclosure(request, disclosure_id: int, payload: EndDisclosureIn):
+    m = _manager(request)
+    disclosure = access.get_managed_disclosure(m, disclosure_id)
+    try:
+        disclosure = actions.do_end_disclosure(request=request, membership=m, disclosure=disclosure,
+                                               reason=payload.reason)
+    except ValidationError as error:
+        return _bad(error)
+    return disclosure_out(disclosure)
 
 
 @router.post("/breakglass/search", response={200: list[FoundOut], 404: Error},

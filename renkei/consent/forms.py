@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from renkei.accounts.models import Organisation, OrganisationType
+from renkei.conferences.models import SupportTeam
 
 from . import reference
 
@@ -28,6 +29,9 @@ class ConsentForm(forms.Form):
                                                     required=False)
     recipient_type = forms.ModelChoiceField(label="提供先の機関の種別", queryset=OrganisationType.objects.all(),
                                             required=False, help_text="種別を選ぶと、その種別のすべての機関が対象になります。")
+    recipient_team = forms.ModelChoiceField(
+        label="提供先の支援チーム", queryset=SupportTeam.objects.none(), required=False,
+        help_text="チームの構成員である職員だけが、チームにいる間、同意の範囲で見られます（チームから外れると見られなくなります）。")
     purpose = forms.CharField(label="利用目的", widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": "利用目的を入力してください。"})
     scopes = _scope_field()
@@ -47,9 +51,17 @@ class ConsentForm(forms.Form):
     note = forms.CharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="口頭で得たときは、説明した内容と本人の言葉を記録します。")
 
-    def __init__(self, membership, *args, **kwargs):
+    def __init__(self, membership, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient_organisation"].queryset = _other_orgs(membership)
+        teams = SupportTeam.objects.filter(case__person=person) if person is not None else SupportTeam.objects.none()
+        self.fields["recipient_team"].queryset = teams.select_related("case")
+        self.fields["recipient_team"].label_from_instance = _team_label
+
+
+def _team_label(team) -> str:
+    members = team.members.filter(removed_at__isnull=True, user__isnull=False).count()
+    return f"ケース {team.case.number} の支援チーム（職員の構成員 {members}名）"
 
 
 class WithdrawForm(forms.Form):
@@ -74,6 +86,12 @@ class DisclosureForm(forms.Form):
     def __init__(self, membership, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = _other_orgs(membership)
+
+
+class EndDisclosureForm(forms.Form):
+    reason = forms.CharField(label="終了の理由", widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="例: 会議での検討が終わったため。提供先は次の操作から見られなくなります。",
+                             error_messages={"required": "提供を終了する理由を入力してください。"})
 
 
 class BreakGlassSearchForm(forms.Form):

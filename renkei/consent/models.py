@@ -1,8 +1,9 @@
 """Consent register, legal-basis disclosures, break-glass accesses and the notifications they raise.
 
 A person's data crosses an organisation boundary only through one of these (see access.py). Recipients
-of a consent are an organisation or an organisation type (data/sharing.json `recipient_kinds`);
-support-team recipients come with the conferences feature, which adds a recipient kind there.
+of a consent are an organisation, an organisation type, or a support team (conferences.SupportTeam: its
+active staff members, each acting in the organisation of their team membership) — data/sharing.json
+`recipient_kinds`.
 `scope_index` ("|基本情報|相談・経過記録|") makes the scopes filterable on SQLite and PostgreSQL alike.
 """
 
@@ -40,6 +41,8 @@ class Consent(ScopedRecord):
         verbose_name="提供先の機関")
     recipient_type = models.ForeignKey("accounts.OrganisationType", on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="+", verbose_name="提供先の機関の種別")
+    recipient_team = models.ForeignKey("conferences.SupportTeam", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="consents", verbose_name="提供先の支援チーム")
     purpose = models.TextField("利用目的")
     valid_from = models.DateField("有効期間（開始）")
     valid_until = models.DateField("有効期間（終了）", db_index=True)
@@ -63,9 +66,11 @@ class Consent(ScopedRecord):
         constraints = [models.CheckConstraint(
             name="consent_one_recipient",
             condition=(models.Q(recipient_kind="organisation", recipient_organisation__isnull=False,
-                                recipient_type__isnull=True)
+                                recipient_type__isnull=True, recipient_team__isnull=True)
                        | models.Q(recipient_kind="organisation_type", recipient_organisation__isnull=True,
-                                  recipient_type__isnull=False)))]
+                                  recipient_type__isnull=False, recipient_team__isnull=True)
+                       | models.Q(recipient_kind="support_team", recipient_organisation__isnull=True,
+                                  recipient_type__isnull=True, recipient_team__isnull=False)))]
 
     def __str__(self):
         return f"同意#{self.pk} {self.recipient_name}"
@@ -74,6 +79,8 @@ class Consent(ScopedRecord):
     def recipient_name(self):
         if self.recipient_kind == "organisation_type":
             return f"{self.recipient_type.name}（種別）"
+        if self.recipient_kind == "support_team":
+            return f"支援チーム（ケース {self.recipient_team.case.number} の構成員）"
         return self.recipient_organisation.name
 
     @property
@@ -129,6 +136,10 @@ class Disclosure(ScopedRecord):
                                      verbose_name="提供した職員")
     at = models.DateTimeField("提供日時", default=timezone.now)
     valid_until = models.DateField("閲覧できる期限", db_index=True)
+    ended_at = models.DateTimeField("提供を終了した日時", null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name="提供を終了した職員")
+    end_reason = models.TextField("終了の理由", blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -143,11 +154,17 @@ class Disclosure(ScopedRecord):
 
     def is_active_on(self, day=None) -> bool:
         day = day or timezone.localdate()
-        return timezone.localdate(self.at) <= day <= self.valid_until
+        return self.ended_at is None and timezone.localdate(self.at) <= day <= self.valid_until
 
     @property
     def is_active(self):
         return self.is_active_on()
+
+    @property
+    def status_name(self):
+        if self.ended_at:
+            return "終了（期限前）"
+        return "提供中" if self.is_active else "期限切れ"
 
     @property
     def legal_basis_label(self):

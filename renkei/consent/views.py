@@ -11,7 +11,14 @@ from renkei.audit.actions import log_event
 from renkei.cases.access import BASIC
 
 from . import access, actions, breakglass, reference
-from .forms import BreakGlassForm, BreakGlassSearchForm, ConsentForm, DisclosureForm, WithdrawForm
+from .forms import (
+    BreakGlassForm,
+    BreakGlassSearchForm,
+    ConsentForm,
+    DisclosureForm,
+    EndDisclosureForm,
+    WithdrawForm,
+)
 from .models import Notification
 
 
@@ -56,6 +63,7 @@ def person_register(request, person_id):
     _log_read(request, "consent.listed", person, person)
     return render(request, "consent/person_register.html", {
         "person": person, "consents": consents, "disclosures": disclosures, "can_manage": access.can_manage(m),
+        "end_form": EndDisclosureForm() if access.can_manage(m) else None,
         "shared_scopes": sorted(access.scopes_shared_with(m, person), key=reference.scope_codes().index)})
 
 
@@ -63,7 +71,7 @@ def consent_create(request, person_id):
     require_perm(request, "consent.manage")
     m = request.membership
     person = access.get_person_for_consent(m, person_id)
-    form = ConsentForm(m, request.POST or None, request.FILES or None)
+    form = ConsentForm(m, request.POST or None, request.FILES or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             consent = actions.do_record_consent(request=request, membership=m, person=person, **form.cleaned_data)
@@ -99,6 +107,23 @@ def consent_withdraw(request, consent_id):
     else:
         messages.success(request, f"同意の撤回を記録しました。{consent.recipient_name}は直ちに閲覧できなくなります。")
     return redirect("consent:consent_detail", consent.pk)
+
+
+@require_POST
+def disclosure_end(request, disclosure_id):
+    """End a legal-basis disclosure before its date; the recipient loses access on the next request."""
+    m = request.membership
+    disclosure = access.get_managed_disclosure(m, disclosure_id)
+    form = EndDisclosureForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("提供を終了する理由を入力してください。")
+        actions.do_end_disclosure(request=request, membership=m, disclosure=disclosure, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{disclosure.recipient.name}への提供を終了しました。提供先は直ちに閲覧できなくなります。")
+    return redirect("consent:person_register", disclosure.person_id)
 
 
 def consent_attachment(request, consent_id):
