@@ -1,9 +1,17 @@
 """The access matrix, built from the URL resolver so that a new route is covered by construction.
 
-1. Every page and API route of the project whose path carries a person, case, consultation, record entry,
-   search document or consent id answers 404 to an outsider (another organisation's caseworker without
-   consent), for GET and for POST.
-2. For every such GET route of the person-record apps (cases pages and API, consent register, audit
+1. Every path parameter of every page and API route is classified: either it names person-level data
+   (`ID_PARAMS`: a person, case, consultation, record entry, search document, consent, disclosure,
+   referral, support-team member, conference, attendee, action item, discharge plan, pathway step,
+   visit-support request, outreach visit) or it names something that is not (`NOT_PERSON_PARAMS`: staff,
+   the agency directory, one's own notifications). A route with a new parameter fails the test until
+   it is classified, so new routes cannot slip through.
+2. Every route with a person-data id — of every app: cases, consent, audit, referrals (pages, API, FHIR),
+   conferences, discharge — answers 404 to an outsider (another organisation's caseworker without
+   consent), for GET and for every write method, with real ids of real records.
+3. Every GET person-data route the owning organisation's worker opens wrote an audit entry naming the
+   person.
+4. For every such GET route of the person-record apps (cases pages and API, consent register, audit
    report), each relationship gets what its shared scopes allow — a route is a *read* when a same-
    organisation viewer may open it — and every allowed read wrote an audit entry naming the person.
 """
@@ -15,12 +23,30 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from renkei.accounts.models import Membership, Organisation, OrganisationType, User
 from renkei.audit.models import AuditEvent
 from renkei.consent import actions
 from renkei.consent.models import BreakGlassAccess, Consent
 
 ID_PARAMS = {"person_id": "person", "case_id": "case", "consultation_id": "consultation", "entry_id": "entry",
-             "document_id": "doc", "consent_id": "consent"}
+             "document_id": "doc", "consent_id": "consent", "disclosure_id": "disclosure",
+             "referral_id": "referral", "member_id": "member", "conference_id": "conference",
+             "attendee_id": "attendee", "item_id": "item", "plan_id": "plan", "number": "version",
+             "step_id": "step", "request_id": "visit_request", "visit_id": "visit"}
+# Path parameters that name no person-level data of someone else: staff memberships (staff management),
+# the HSDS agency directory, and one's own notifications (looked up by the requesting user).
+NOT_PERSON_PARAMS = {"membership_id", "organization_id", "service_id", "schedule_id", "sal_id", "taxonomy_id",
+                     "term_id", "notification_id"}
+# Kinds whose routes show a registered person (the visit-support programme names the patient only by the
+# request's own fields, so its reads are audited against the request, not a person).
+PERSONLESS_KINDS = {"visit_request"}
+# Entry forms whose GET shows only the person's name above an empty (or own-write) form; the write they
+# lead to is audited. Any other GET route that answers 200 must write a read entry naming the person.
+ENTRY_FORMS = {"cases/persons/<int:person_id>/cases/new/", "cases/<int:case_id>/edit/",
+               "consent/persons/<int:person_id>/new/", "consent/persons/<int:person_id>/disclosures/new/",
+               "referrals/case/<int:case_id>/new/", "conferences/cases/<int:case_id>/team/purpose/",
+               "conferences/cases/<int:case_id>/new/", "discharge/cases/<int:case_id>/plan/new/",
+               "discharge/cases/<int:case_id>/visits/new/"}
 RECORD_KINDS = {"case", "consultation", "entry", "doc"}
 OTHER_ID = "999999"
 # A body most write endpoints accept, so that the access check (not the schema) answers; extra keys are ignored.
@@ -70,12 +96,15 @@ def _routes(resolver=None, prefix=""):
             yield prefix + str(entry.pattern)
 
 
+def _params(pattern: str) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", pattern)
+
+
 def person_routes() -> list[str]:
     """Every route with a person-data id, deduplicated (ninja lists one path per method)."""
     found = []
     for pattern in _routes():
-        names = re.findall(r"<(?:\w+:)?(\w+)>", pattern)
-        if any(name in ID_PARAMS for name in names) and pattern not in found:
+        if any(name in ID_PARAMS for name in _params(pattern)) and pattern not in found:
             found.append(pattern)
     return found
 
@@ -88,8 +117,64 @@ def concrete(pattern: str, ids: dict) -> str:
 
 
 def kind_of(pattern: str) -> str:
-    names = [n for n in re.findall(r"<(?:\w+:)?(\w+)>", pattern) if n in ID_PARAMS]
+    names = [n for n in _params(pattern) if n in ID_PARAMS]
     return ID_PARAMS[names[0]]
+
+
+def _hospital(pref):
+    org = Organisation.objects.create(code="midori-hospital", name="県立みどり病院", kana="ケンリツミドリビョウイン",
+                                      type=OrganisationType.objects.get(code="psychiatric_hospital"), is_public=True,
+                                      municipality=pref.orgs.aoba)
+    officer = User.objects.create_user(username="yoshida", password=pref.password, display_name="吉田 翔",
+                                       kana="ヨシダ ショウ")
+    Membership.objects.create(user=officer, organisation=org, role="partner", title="退院後生活環境相談員")
+    return org, officer
+
+
+def _other_apps_records(pref, world) -> dict:
+    """One real record of every other person-data kind, around world's case (青葉市, alice). The sharing
+    they need goes to organisations none of the relationships below acts in (保健所, the hospital)."""
+    from renkei.conferences import actions as conf
+    from renkei.discharge import actions as plans
+    from renkei.discharge import work_actions as work
+    from renkei.referrals import actions as referrals
+
+    alice, case, today = pref.memberships.alice, world["case"], timezone.localdate()
+    later = (timezone.localtime() + dt.timedelta(days=1)).replace(hour=14, minute=0, second=0, microsecond=0)
+    referral = referrals.do_create_referral(
+        request=None, membership=alice, case=case, to_organisation=pref.orgs.hc, purpose="同行訪問の依頼",
+        asks=["accept"], scopes=["基本情報", "相談・経過記録"], basis="legal", legal_basis="apppi-69-2-3",
+        justification="保健所の精神保健福祉法に基づく相談支援のため（相当の理由あり）", send=True)
+    disclosure = referral.person.disclosures.get()
+    member = conf.do_add_team_member(request=None, membership=alice, case=case, role="medical",
+                                     member_membership=pref.memberships.hana)
+    conference = conf.do_create_conference(request=None, membership=alice, case=case, data={
+        "kind": "pre_discharge", "starts_at": later, "place": "青葉市役所 会議室", "agenda": "退院後の生活"})
+    attendee = conf.do_add_attendee(request=None, membership=alice, conference=conference,
+                                    member_membership=pref.memberships.hana, role_label="保健所")
+    item = conf.do_add_action_item(request=None, membership=alice, conference=conference, description="訪問の日程",
+                                   owner=pref.users.hana, due_date=today + dt.timedelta(days=7))
+    hospital, officer = _hospital(pref)
+    actions.do_record_consent(
+        request=None, membership=alice, person=world["person"], recipient_kind="organisation",
+        recipient_organisation=hospital, purpose="退院後支援計画の作成と実施", scopes=["支援計画"], valid_from=today,
+        valid_until=today + dt.timedelta(days=200), method="written", obtained_at=timezone.now(), note="同意書")
+    plan = plans.do_create_plan(request=None, membership=alice, case=case, data={
+        "hospital": hospital.pk, "ward": "第3病棟", "discharge_officer": officer.pk,
+        "expected_discharge_on": today + dt.timedelta(days=30), "wishes": "一人暮らしをしたい。",
+        "family_views": "母は応援している。", "needs": "服薬の継続。",
+        "support_items": [{"content": "相談支援", "organisation_id": pref.orgs.aoba.pk, "contact": ""}],
+        "crisis_plan": "眠れない日が続いたら病院へ電話する。", "contacts": "青葉市 障害福祉課"})
+    step = work.do_start_pathway(request=None, membership=alice, case=case).steps.first()
+    visit = work.do_plan_visit(request=None, membership=alice, case=case, kind="outreach", planned_at=later,
+                               purpose="生活の確認", category="rehabilitation", staff=[pref.users.alice, pref.users.bob])
+    visit_request = work.do_receive_request(request=None, membership=pref.memberships.sam, data={
+        "patient_name": "石田 勝", "patient_age": 67, "hospital": hospital.pk, "ward": "第2病棟",
+        "admission_type": "medical_protection_mayor", "source": "discharge_officer", "requester_name": "吉田 翔",
+        "received_on": today, "request_note": "話し相手として面会を希望"})
+    return {"disclosure": disclosure.pk, "referral": referral.pk, "member": member.pk, "conference": conference.pk,
+            "attendee": attendee.pk, "item": item.pk, "plan": plan.pk, "version": 1, "step": step.pk,
+            "visit": visit.pk, "visit_request": visit_request.pk}
 
 
 @pytest.fixture
@@ -100,16 +185,37 @@ def ids(world, pref):
         valid_from=timezone.localdate(), valid_until=timezone.localdate() + dt.timedelta(days=60),
         method="oral", obtained_at=timezone.now(), note="口頭で説明し同意を得た")
     return {"person": world["person"].pk, "case": world["case"].pk, "consultation": world["consultation"].pk,
-            "entry": world["entry"].pk, "doc": world["doc"].pk, "consent": consent.pk}
+            "entry": world["entry"].pk, "doc": world["doc"].pk, "consent": consent.pk} | _other_apps_records(pref,
+                                                                                                       world)
+
+
+def test_every_path_parameter_is_classified_so_no_person_data_route_slips_through():
+    unknown = {(pattern, name) for pattern in _routes() for name in _params(pattern)
+               if name not in ID_PARAMS and name not in NOT_PERSON_PARAMS}
+    assert not unknown, f"classify these path parameters in ID_PARAMS or NOT_PERSON_PARAMS: {sorted(unknown)}"
+    assert ENTRY_FORMS <= set(person_routes()), ENTRY_FORMS - set(person_routes())
 
 
 def test_the_matrix_covers_the_person_data_routes_of_every_app():
     routes = person_routes()
     for expected in ("cases/persons/<int:person_id>/", "cases/<int:case_id>/", "api/cases/persons/<person_id>",
                      "api/cases/entries/<entry_id>", "audit/person/<int:person_id>/", "consent/<int:consent_id>/",
-                     "api/consent/persons/<person_id>", "consent/breakglass/<int:person_id>/"):
+                     "api/consent/persons/<person_id>", "consent/breakglass/<int:person_id>/",
+                     "consent/disclosures/<int:disclosure_id>/end/", "api/consent/disclosures/<disclosure_id>/end",
+                     "referrals/<int:referral_id>/", "referrals/case/<int:case_id>/",
+                     "api/referrals/<int:referral_id>", "api/fhir/ServiceRequest/<int:referral_id>",
+                     "api/fhir/Task/<int:referral_id>", "conferences/cases/<int:case_id>/team/",
+                     "conferences/<int:conference_id>/", "conferences/<int:conference_id>/minutes.pdf",
+                     "api/conferences/<conference_id>", "conferences/actions/<int:item_id>/status/",
+                     "discharge/plans/<int:plan_id>/", "discharge/plans/<int:plan_id>/pdf/",
+                     "api/discharge/plans/<plan_id>", "discharge/visit-support/<int:request_id>/",
+                     "discharge/visits/<int:visit_id>/", "api/discharge/steps/<step_id>"):
         assert expected in routes, expected
-    assert len(routes) >= 30
+    apps = {pattern.split("/")[0] if not pattern.startswith("api/") else "/".join(pattern.split("/")[:2])
+            for pattern in routes}
+    assert {"cases", "consent", "audit", "referrals", "conferences", "discharge", "api/cases", "api/consent",
+            "api/referrals", "api/fhir", "api/conferences", "api/discharge"} <= apps
+    assert len(routes) >= 100
 
 
 def test_an_outsider_gets_404_on_every_person_data_route(pref, client_for, ids):
@@ -132,6 +238,30 @@ def test_an_outsider_gets_404_on_every_person_data_route(pref, client_for, ids):
         assert set(answers.values()) <= {404, 405, 422} and 404 in answers.values(), (pattern, answers)
         checked += 1
     assert checked == len(person_routes())
+
+
+def test_the_owner_opens_the_records_of_every_app_and_every_read_names_the_person(pref, client_for, world, ids):
+    """With real ids, the owning organisation's worker reads through every app (so the outsider's 404s
+    above are about access, not about missing records); each read is on record naming the person."""
+    client = client_for(pref.users.alice)
+    person = str(world["person"].pk)
+    opened, unaudited = set(), []
+    for pattern in person_routes():
+        before = AuditEvent.objects.filter(actor=pref.users.alice, person_id=person).count()
+        if client.get(concrete(pattern, ids)).status_code != 200:
+            continue
+        opened.add(pattern)
+        after = AuditEvent.objects.filter(actor=pref.users.alice, person_id=person).count()
+        if kind_of(pattern) not in PERSONLESS_KINDS and pattern not in ENTRY_FORMS and after == before:
+            unaudited.append(pattern)
+    assert not unaudited, f"reads without an audit entry naming the person: {unaudited}"
+    for expected in ("referrals/<int:referral_id>/", "referrals/case/<int:case_id>/", "api/referrals/<int:referral_id>",
+                     "api/fhir/ServiceRequest/<int:referral_id>", "api/fhir/Task/<int:referral_id>",
+                     "conferences/cases/<int:case_id>/team/", "conferences/<int:conference_id>/",
+                     "api/conferences/<conference_id>", "discharge/cases/<int:case_id>/",
+                     "discharge/plans/<int:plan_id>/", "api/discharge/plans/<plan_id>",
+                     "discharge/visits/<int:visit_id>/", "consent/persons/<int:person_id>/"):
+        assert expected in opened, expected
 
 
 # --- relationships --------------------------------------------------------------------------------------
