@@ -241,6 +241,16 @@ def disclosures_visible_to(membership) -> QuerySet:
         "person", "owner", "recipient", "disclosed_by")
 
 
+def team_recipients(consent) -> QuerySet:
+    """The staff members a support-team consent reaches now (active members with a login)."""
+    from renkei.conferences.models import TeamMember
+
+    if consent.recipient_kind != "support_team":
+        return TeamMember.objects.none()
+    return (TeamMember.objects.filter(team_id=consent.recipient_team_id, removed_at__isnull=True, user__isnull=False)
+            .select_related("user", "organisation"))
+
+
 def get_managed_disclosure(membership, disclosure_id) -> Disclosure:
     """A disclosure the member's organisation made, for ending it early (needs consent.manage); 404 alike
     for missing and forbidden."""

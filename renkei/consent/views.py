@@ -90,6 +90,7 @@ def consent_detail(request, consent_id):
     can_withdraw = access.can_manage(m) and consent.owner_id == m.organisation_id and consent.withdrawn_at is None
     return render(request, "consent/consent_detail.html", {
         "consent": consent, "person": consent.person, "can_withdraw": can_withdraw,
+        "team_recipients": access.team_recipients(consent),
         "withdraw_form": WithdrawForm(), "scope_info": {s["code"]: s for s in reference.scopes()}})
 
 

@@ -165,6 +165,8 @@ def test_recording_a_team_consent_through_the_page_and_the_api(pref, client_for,
     response = client.post(api, body | {"recipient_team_id": 999999}, content_type="application/json")
     assert response.status_code == 400 and "支援チームが見つかりません" in response.json()["detail"]
     assert Consent.objects.count() == 2
+    detail = client.get(reverse("consent:consent_detail", args=[consent.pk])).content.decode()
+    assert "訪看 デイブ（訪問看護ステーション みどり" in detail and "ピア エリン" in detail
     # the member sees the consents naming his team in the person's register
     listed = client_for(pref.users.dave).get(f"/api/consent/persons/{world['person'].pk}").json()
     assert {c["recipient_team_id"] for c in listed["consents"]} == {team.pk}
