@@ -204,14 +204,21 @@ def _consent_warnings(conference, attendees) -> dict:
     """For conference kinds that need consent: attendees whose organisation lacks consent for the minutes."""
     if conference.shares_without_consent:
         return {}
-    from renkei.consent.access import sharing_basis
+    from renkei.accounts.models import Membership
+    from renkei.consent.access import scopes_shared_with, sharing_basis
 
     scope = conference.kind_info.get("consent_scope", MINUTES)
     case = conference.case
     warnings = {}
     for a in attendees:
-        if a.organisation_id and a.organisation_id != case.organisation_id \
-                and sharing_basis(case.person, a.organisation, scope) is None:
+        if not a.organisation_id or a.organisation_id == case.organisation_id:
+            continue
+        if a.user_id:  # staff: what they may see as members of their organisation (support-team consents too)
+            m = Membership.objects.filter(user_id=a.user_id, organisation_id=a.organisation_id, is_active=True).first()
+            covered = m is not None and scope in scopes_shared_with(m, case.person)
+        else:
+            covered = sharing_basis(case.person, a.organisation, scope) is not None
+        if not covered:
             warnings[a.pk] = (f"{a.organisation.name}には本人の同意（{scope}）がありません。"
                               "この参加者は議事録を見られません。")
     return warnings

@@ -112,6 +112,7 @@ def plan_detail(request, plan_id, number=None):
     return render(request, "discharge/plan_detail.html", {
         "plan": plan, "person": plan.person, "v": shown, "versions": versions, "can_edit": can_edit,
         "is_current": shown.number == plan.current_number, "agreement": getattr(shown, "agreement", None),
+        "team_purpose": _team_purpose(plan, shown),
         "reviews": plan.reviews.select_related("recorded_by"), "handovers": plan.handovers.select_related(
             "to_organisation", "handed_by", "consent"),
         "agreement_form": forms.AgreementForm(_conferences(m, plan), initial={"agreed_on": timezone.localdate(),
@@ -151,6 +152,14 @@ def _plan_post(request, plan_id, form_class, call, success):
     access.require_plan_edit(m, plan)
     return _post_action(request, form_class(request.POST), lambda d: call(m, plan, d), success,
                         ("discharge:plan_detail", plan.pk))
+
+
+def _team_purpose(plan, version) -> str:
+    """The support team's shared purpose (conferences app), printed at the top of the current version."""
+    from renkei.conferences.access import team_of
+
+    team = team_of(plan.case) if version.number == plan.current_number else None
+    return team.purpose if team is not None else ""
 
 
 def _conferences(m, plan):
@@ -198,6 +207,7 @@ def plan_pdf(request, plan_id, number=None):
     actions.log_read(request, m, "discharge_plan.printed", plan, plan.person, [BASIC, PLAN])
     pdf = render_pdf("discharge/plan_pdf.html", {"plan": plan, "person": plan.person, "v": version,
                                                  "agreement": getattr(version, "agreement", None),
+                                                 "team_purpose": _team_purpose(plan, version),
                                                  "printed_on": timezone.localdate()}, request=request)
     return pdf_response(pdf, f"discharge-plan-{plan.pk}-v{version.number}.pdf")
 
