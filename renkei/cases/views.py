@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
 from renkei.core.dates import FiscalYear
+from renkei.core.export import csv_response
 from renkei.core.reference import assessment_domains
 
 from . import access, actions, reference, search, stats
@@ -394,6 +395,17 @@ def entry_error(request, entry_id):
 
 
 # --- statistics ----------------------------------------------------------------------------------------
+def _stats_csv(counts, organisation):
+    """The report table as CSV for Excel: one row per category, 実人員 and 延人員 for each kind."""
+    header = ["相談の種類"] + [f"{kind['name']} {measure}" for kind in counts["kinds"] for measure in ("実人員", "延人員")]
+    rows = []
+    for i, category in enumerate(counts["kinds"][0]["categories"]):
+        rows.append([category["name"]] + [value for kind in counts["kinds"]
+                                          for value in (kind["categories"][i]["real"], kind["categories"][i]["visits"])])
+    rows.append(["計"] + [value for kind in counts["kinds"] for value in (kind["total"]["real"], kind["total"]["visits"])])
+    return csv_response(header, rows, f"consultations-{organisation.code}-FY{counts['fiscal_year']}.csv")
+
+
 def stats_page(request):
     require_perm(request, "report.view")
     require_perm(request, "person.view")
@@ -402,5 +414,7 @@ def stats_page(request):
     except ValueError:
         fy = FiscalYear.of(timezone.now())
     counts = stats.consultation_counts(request.membership.organisation, fy)
+    if request.GET.get("format") == "csv":
+        return _stats_csv(counts, request.membership.organisation)
     return render(request, "cases/stats.html", {"counts": counts, "fy": fy,
                                                 "prev": fy.year - 1, "next": fy.year + 1})
