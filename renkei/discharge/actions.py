@@ -55,7 +55,7 @@ def _require_consent(person, organisation) -> Consent:
     if consent is None:
         raise ValidationError(
             "本人の同意（共有する情報の範囲「支援計画」を含む）が記録されていないため、退院後支援計画は作成できません。"
-            "同意を得て同意の記録に登録するか、本人が希望しない場合は「同意しない意向」を記録してください"
+            "同意を得て同意の記録に登録するか、本人が希望しない場合は「本人が計画を希望しないこと」を記録してください"
             "（相談支援は続けられます）。")
     return consent
 

@@ -202,10 +202,8 @@ def test_scenario_2_and_5_from_the_health_centre_to_the_owners_and_the_visit_rep
     assert not DischargePlan.objects.exists()
 
     # --- her written consent, recorded on the consent pages for the support team -----------------------------
-    hana.goto(case_url)
-    hana.locator("h1").get_by_role("link", name=NAME).click()
-    hana.get_by_role("link", name="同意 0件有効").click()
-    hana.get_by_role("link", name="同意を記録").click()
+    hana.get_by_role("link", name="本人の同意を記録する").click()
+    expect(hana.get_by_role("heading", name="同意を記録")).to_contain_text(NAME)
     main.get_by_label("支援チーム（チームの構成員である職員）").check()
     main.get_by_label("提供先の支援チーム").select_option(index=1)
     main.get_by_label("利用目的").fill("退院前会議と退院後支援計画の作成・実施のため（支援チームの構成員との共有）")
@@ -218,6 +216,7 @@ def test_scenario_2_and_5_from_the_health_centre_to_the_owners_and_the_visit_rep
     shots(hana, "scenario2-04-consent-form")
     main.get_by_role("button", name="記録する").click()
     expect(hana.get_by_role("status")).to_contain_text("同意を記録しました")
+    expect(main.locator("table.consent-table")).to_contain_text("支援チーム（ケース")
     consent = Consent.objects.get(person__name=NAME)
     assert consent.recipient_kind == "support_team" and "支援計画" in consent.scopes
 
@@ -277,6 +276,13 @@ def test_scenario_2_and_5_from_the_health_centre_to_the_owners_and_the_visit_rep
         for other in set(TASKS.values()) - {text}:
             expect(panel).not_to_contain_text(other)
         shots(owner, f"scenario2-08-dashboard-{username}")
+        panel.get_by_role("link", name="の支援チーム").click()  # each member acknowledges the shared purpose
+        expect(owner.locator(".purpose-text")).to_have_text(PURPOSE)
+        owner.get_by_role("button", name="目的を確認しました").click()
+        expect(owner.get_by_text("にこの目的を確認しました")).to_be_visible()
+        owner.get_by_role("link", name="マイページ").first.click()
+        panel = owner.locator("section.panel", has=owner.get_by_role("heading", name="会議の宿題"))
+        expect(panel).not_to_contain_text("目的の確認をお願いします")
         if username == "yoshida":  # followed up until done, from the dashboard
             row = panel.locator("tr", has_text=text)
             row.get_by_label("状態").select_option(label="完了")
@@ -284,6 +290,12 @@ def test_scenario_2_and_5_from_the_health_centre_to_the_owners_and_the_visit_rep
             expect(owner.locator("section.panel", has=owner.get_by_role("heading", name="会議の宿題"))
                    ).not_to_contain_text(text)
         owner.context.close()
+
+    hana.goto(case_url)
+    hana.get_by_role("link", name="支援チーム・会議へ").click()
+    for name, _, _ in TEAM.values():
+        expect(hana.locator("table.team-members tr", has_text=name)).to_contain_text("確認済み")
+    expect(hana.locator("section.team-purpose")).to_contain_text(PURPOSE)
 
     # --- 4. 入院者訪問支援: intake → the patient's own wish → two trained supporters → schedule → report ---------
     office = _user(browser, browser_context_args, live_server, "okamoto", pw)
