@@ -126,7 +126,10 @@ def _clean_consultation(membership, data: dict) -> dict:
     occurred_at = data.get("occurred_at") or timezone.now()
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError("相談日時が未来になっています。")
-    fy = FiscalYear.of(occurred_at)
+    try:
+        fy = FiscalYear.of(occurred_at)
+    except ValueError:
+        raise ValidationError("相談日時が古すぎます。和暦で表せる日時（明治6年以降）を入力してください。") from None
     category = data.get("category") or ""
     if category not in {c["code"] for c in reference.categories(fy)}:
         raise ValidationError(f"相談の種類を選んでください（{fy.label}の区分）。")

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from renkei.accounts.models import Organisation, User
-from renkei.core.dates import FiscalYear
+from renkei.core.dates import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, FiscalYear
 
 from . import access, actions, search, stats
 from .access import BASIC, RECORDS
@@ -535,7 +535,7 @@ def search_all(request, q: str = ""):
 
 
 @router.get("/stats", response={200: dict, 404: Error}, summary="年度の実人員・延人員（報告様式の区分ごと）")
-def consultation_stats(request, fiscal_year: int | None = None):
+def consultation_stats(request, fiscal_year: int | None = Query(None, ge=FISCAL_YEAR_MIN, le=FISCAL_YEAR_MAX)):
     m = _membership(request)
     if not m.has_perm("report.view"):
         raise Http404

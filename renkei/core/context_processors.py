@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from renkei.accounts.roles import ROLES
+
 from .navigation import nav_items
 
 
@@ -9,5 +11,7 @@ def shell(request):
         "nav_items": nav_items(request),
         "active_membership": membership,
         "can_search_persons": membership is not None and membership.has_perm("person.view"),
+        # What the acting role may do, for links: {% if "person.edit" in membership_perms %}.
+        "membership_perms": ROLES[membership.role].permissions if membership and membership.is_active else (),
         "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
     }

@@ -48,11 +48,20 @@ def wareki(value, with_weekday: bool = False) -> str:
     return text
 
 
+# The fiscal years that have a 和暦 name and whose last day is a representable date.
+FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 1873, 9998
+
+
 @dataclass(frozen=True)
 class FiscalYear:
-    """年度: April 1st to March 31st, named by the calendar year it starts in."""
+    """年度: April 1st to March 31st, named by the calendar year it starts in. A year outside
+    FISCAL_YEAR_MIN..FISCAL_YEAR_MAX (no 和暦 name, or no date) raises ValueError with a Japanese message."""
 
     year: int
+
+    def __post_init__(self):
+        if not FISCAL_YEAR_MIN <= self.year <= FISCAL_YEAR_MAX:
+            raise ValueError(f"年度は{FISCAL_YEAR_MIN}〜{FISCAL_YEAR_MAX}年の範囲で指定してください。")
 
     @classmethod
     def of(cls, value) -> "FiscalYear":

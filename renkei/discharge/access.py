@@ -92,6 +92,12 @@ def get_case_for_user(m, case_id):
     return case_access.get_case_for_user(m, case_id)
 
 
+def can_open_case(m, case_id) -> bool:
+    """Whether the case's pages would answer for `m` (a plan seen through a hand-over or consent
+    does not open its case): pages link to the case only then."""
+    return can_view(m) and case_access.cases_visible_to(m).filter(pk=case_id).exists()
+
+
 def pathways_visible_to(m) -> QuerySet:
     if not can_view(m):
         return Pathway.objects.none()

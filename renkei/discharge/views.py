@@ -109,9 +109,13 @@ def plan_detail(request, plan_id, number=None):
         raise Http404
     actions.log_read(request, m, "discharge_plan.viewed", plan, plan.person, [BASIC, PLAN])
     can_edit = access.can_edit_plan(m, plan)
+    agreement = getattr(shown, "agreement", None)
     return render(request, "discharge/plan_detail.html", {
         "plan": plan, "person": plan.person, "v": shown, "versions": versions, "can_edit": can_edit,
-        "is_current": shown.number == plan.current_number, "agreement": getattr(shown, "agreement", None),
+        "is_current": shown.number == plan.current_number, "agreement": agreement,
+        "case_link": access.can_open_case(m, plan.case_id),
+        "conference_link": bool(agreement and agreement.conference_id
+                                and _conferences(m, plan).filter(pk=agreement.conference_id).exists()),
         "team_purpose": _team_purpose(plan, shown),
         "reviews": plan.reviews.select_related("recorded_by"), "handovers": plan.handovers.select_related(
             "to_organisation", "handed_by", "consent"),
@@ -284,7 +288,8 @@ def request_detail(request, request_id):
     return render(request, "discharge/request_detail.html", {
         "r": req, "assigned": req.supporters.all(), "can_edit": access.can_edit(m),
         "wish_form": forms.WishForm(initial={"confirmed_on": timezone.localdate()}),
-        "assign_form": forms.AssignForm(access.supporters_visible_to(m).filter(is_active=True)),
+        "assign_form": forms.AssignForm(access.supporters_visible_to(m).filter(is_active=True),
+                                        initial={"supporters": list(req.supporters.values_list("pk", flat=True))}),
         "schedule_form": forms.ScheduleForm(), "report_form": forms.ReportForm(
             initial={"visited_on": timezone.localdate()})})
 

@@ -62,3 +62,15 @@ def test_template_filters_render_wareki_and_nendo():
 
 def test_template_filter_leaves_empty_values_empty():
     assert Template("[{{ d|wareki }}]").render(Context({"d": None})) == "[]"
+
+
+@pytest.mark.parametrize("year", [-1, 0, 12, 1872, 9999, 10**20])
+def test_a_fiscal_year_without_a_wareki_name_is_refused_in_japanese(year):
+    with pytest.raises(ValueError, match="年度は1873〜9998年の範囲で指定してください"):
+        FiscalYear(year)
+
+
+def test_wareki_datetime_filter_shows_a_date_before_the_eras_as_it_is():
+    from renkei.core.templatetags.wareki import wareki_datetime
+
+    assert wareki_datetime(dt.datetime(1800, 1, 1, 10, 0)) == dt.datetime(1800, 1, 1, 10, 0)

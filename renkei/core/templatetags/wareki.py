@@ -29,8 +29,11 @@ def wareki_datetime(value):
     """令和7年4月1日 14:05 (local time)."""
     if not value:
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{dates.wareki(local)} {local:%H:%M}"
+    try:
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{dates.wareki(local)} {local:%H:%M}"
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        return value
 
 
 @register.filter
