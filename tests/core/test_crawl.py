@@ -60,12 +60,21 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links, self.fragments, self.forms, self.lang, self.title = [], [], [], None, None
         self._form, self._in_title, self._select, self._textarea = None, False, None, None
-        self.text = []
+        self.text, self.label_for, self.controls, self._in_label, self.h1 = [], set(), [], 0, 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "label":
+            self._in_label += 1
+            if a.get("for"):
+                self.label_for.add(a["for"])
+        if tag in ("input", "select", "textarea") and (a.get("type") or "text").lower() not in UNLABELLED_TYPES:
+            named = self._in_label or a.get("aria-label") or a.get("aria-labelledby") or a.get("title")
+            self.controls.append((a.get("id"), bool(named), a.get("name")))
         if tag == "html":
             self.lang = a.get("lang")
+        elif tag == "h1":
+            self.h1 += 1
         elif tag == "title":
             self._in_title, self.title = True, ""
         elif tag == "a" and a.get("href"):
@@ -88,6 +97,8 @@ class Page(HTMLParser):
             self._select["options"].append(a.get("value", ""))
 
     def handle_endtag(self, tag):
+        if tag == "label":
+            self._in_label = max(0, self._in_label - 1)
         if tag == "form":
             self._form = None
         elif tag == "title":
@@ -99,6 +110,9 @@ class Page(HTMLParser):
         if self._in_title:
             self.title += data
         self.text.append(data)
+
+
+UNLABELLED_TYPES = ("hidden", "submit", "button", "reset", "image")
 
 
 def parse(html: str) -> Page:
@@ -157,6 +171,11 @@ class Crawl:
             self.problem(url, f'<html lang="{page.lang}">')
         if not fragment and not (page.title or "").strip():
             self.problem(url, "no <title>")
+        if not fragment and response.status_code == 200 and page.h1 != 1:
+            self.problem(url, f"{page.h1} <h1> headings (one expected)")
+        for control_id, named, name in page.controls:
+            if not named and control_id not in page.label_for:
+                self.problem(url, f"form control {name or control_id!r} has no label")
         text = " ".join(page.text)
         for phrase in ENGLISH:
             if phrase in text:
