@@ -42,13 +42,13 @@ USERS = [
     ("aoba.sodan", None, True),            # 市町村 相談員
     ("aoba.kanri", None, True),            # 市町村 管理者
     ("aoba.etsuran", None, False),         # 市町村 閲覧
-    ("hoken.sodan", "chuo-hc", False),     # 保健所 相談員 (also 閲覧 at the センター)
+    ("hoken.sodan", "chuo-hc", True),      # 保健所 相談員 (also 閲覧 at the センター)
     ("hoken.sodan", "mhw-centre", False),  # the same person acting in her second membership
     ("center.sodan", None, False),         # 精神保健福祉センター 相談員
     ("byoin.psw", None, False),            # 病院 連携先職員
     ("sumai.staff", None, False),          # 居住支援 連携先職員
     ("peer.tsubasa", None, False),         # ピアサポーター
-    ("pref.shien", None, False),           # 県 入院者訪問支援事業 担当 (discharge demo)
+    ("pref.shien", None, True),            # 県 入院者訪問支援事業 担当 (discharge demo)
     ("shienin.ueda", None, False),         # 訪問支援員 (discharge demo)
 ]
 
