@@ -14,6 +14,7 @@ and `client_for(user)` which returns a logged-in test client acting in the user'
 """
 
 import os
+import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -21,6 +22,19 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-42"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    have = shutil.which(CHROMIUM) is not None
+    if have:
+        return
+    if os.environ.get("BROWSER_TESTS") == "1":
+        raise pytest.UsageError(f"BROWSER_TESTS=1 but no browser at {CHROMIUM}: apt-get install chromium")
+    skip = pytest.mark.skip(reason=f"no chromium at {CHROMIUM}")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -1,27 +1,15 @@
 """End-to-end tests in headless Debian chromium (pytest-playwright; never a downloaded browser).
 
-Run only where /usr/bin/chromium exists; with BROWSER_TESTS=1 (CI) a missing browser is an error.
+Run only where /usr/bin/chromium exists; with BROWSER_TESTS=1 (CI) a missing browser is an error
+(the collection hook for the `browser` marker is in tests/conftest.py, so it covers every folder).
 Helpers: `login(page, live_server, username, password)`.
 """
 
 import os
-import shutil
 
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-
-def pytest_collection_modifyitems(config, items):
-    have = shutil.which(CHROMIUM) is not None
-    if have:
-        return
-    if os.environ.get("BROWSER_TESTS") == "1":
-        raise pytest.UsageError(f"BROWSER_TESTS=1 but no browser at {CHROMIUM}: apt-get install chromium")
-    skip = pytest.mark.skip(reason=f"no chromium at {CHROMIUM}")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
