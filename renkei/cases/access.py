@@ -16,8 +16,10 @@ Field groups (the data scopes written to the audit log): BASIC (name, birth date
 import functools
 import inspect
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Case, Consultation, Person, RecordEntry, SearchDocument
@@ -53,16 +55,96 @@ def _takes_prefix(grant) -> bool:
     return True
 
 
-def _apply(kind: str, grant, membership, prefix: str) -> Q:
-    if _takes_prefix(grant):
-        return grant(membership, prefix)
-    q = grant(membership)
-    if q == NOTHING:
+def _grant_q(grant, membership) -> Q:
+    """A grant's condition over its own model (no prefix)."""
+    return grant(membership, "") if _takes_prefix(grant) else grant(membership)
+
+
+# --- the sharing grants, evaluated once into ids ---------------------------------------------------------
+# Everything but the own-organisation grants is small (a worker's team, consents, referrals, break-glass):
+# each is evaluated first, in one query per kind, into a set of ids, so the big tables are filtered only by
+# their organisation column and `IN (ids)`. A set larger than MAX_IDS stays a subquery (same rows).
+MAX_IDS = 500
+_scope: ContextVar[dict | None] = ContextVar("renkei_cases_grant_scope", default=None)
+
+
+@contextmanager
+def grants_per_request():
+    """Within the block, each member's grants are evaluated once per kind (a read-only page: nothing
+    changes a grant while it renders). Outside it, on every call."""
+    if _scope.get() is not None:  # already inside one
+        yield
+        return
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def per_request(key, compute):
+    """For grants: `compute()` once per `key` within `grants_per_request()`, on every call outside it."""
+    cache = _scope.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def per_request_grants(view):
+    """Decorator for read-only views: `grants_per_request()` around the whole request."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        with grants_per_request():
+            return view(*args, **kwargs)
+    return wrapped
+
+
+_OWNER = {"person": "organisation_id", "case": "organisation_id", "consultation": "organisation_id",
+          "entry": "case__organisation_id"}
+
+
+def _shared_grants(kind: str) -> list[Grant]:
+    """The grants of `kind` other than the built-in own-organisation ones (entries: other than 'with its case')."""
+    skip = {_own_org_person, _own_org_case, _own_org_consultation, _case_entry}
+    return [g for g in _GRANTS[kind] if g not in skip]
+
+
+def _evaluate(kind: str, membership):
+    """Ids of `kind` visible through the shared grants: a frozenset, or a subquery when large."""
+    model = _MODELS[kind]
+    parts = [q for q in (_grant_q(g, membership) for g in _shared_grants(kind)) if q != NOTHING]
+    if not parts:
+        return frozenset()
+    # What the own-organisation grant shows anyway is left out (the OR is the same): what remains is
+    # what is shared across organisations, which is small.
+    own = Q(**{_OWNER[kind]: membership.organisation_id}) if _can_view(membership) else NOTHING
+    querysets = [model.objects.filter(q).exclude(own).values_list("pk", flat=True).order_by() for q in parts]
+    union = querysets[0].union(*querysets[1:]) if len(querysets) > 1 else querysets[0].distinct()
+    ids = list(union[:MAX_IDS + 1])
+    if len(ids) <= MAX_IDS:
+        return frozenset(ids)
+    q = NOTHING
+    for sub in querysets:
+        q |= Q(pk__in=sub)
+    return model.objects.filter(q).values("pk")
+
+
+def shared_ids(kind: str, membership):
+    """`_evaluate`, once per member and kind inside `grants_per_request()`."""
+    return per_request(("cases.shared", kind, *member_key(membership)), lambda: _evaluate(kind, membership))
+
+
+def member_key(membership) -> tuple:
+    """What a grant may depend on in a membership (for `per_request` keys)."""
+    return membership.pk, membership.organisation_id, membership.user_id, membership.role, membership.is_active
+
+
+def _in(field: str, ids) -> Q:
+    if isinstance(ids, frozenset) and not ids:
         return NOTHING
-    # Correlated, so only the candidate rows are checked (an `IN (subquery)` would evaluate the grant
-    # over the whole table on every search).
-    outer = OuterRef(prefix[:-2] if prefix else "pk")
-    return Q(Exists(_MODELS[kind].objects.filter(q, pk=outer)))
+    return Q(**{f"{field}__in": sorted(ids) if isinstance(ids, frozenset) else ids})
 
 
 def _can_view(membership) -> bool:
@@ -118,10 +200,7 @@ def _team_consultation(m, prefix="") -> Q:
 
 def _case_entry(m, prefix="") -> Q:
     """An entry is visible with its case: the case grants, one step further down."""
-    q = NOTHING
-    for grant in _GRANTS["case"]:
-        q |= _apply("case", grant, m, f"{prefix}case__")
-    return q
+    return _own_org_case(m, f"{prefix}case__") | _in(f"{prefix}case_id", shared_ids("case", m))
 
 
 for _kind, _grant in [("person", _own_org_person), ("person", _team_person), ("case", _own_org_case),
@@ -157,14 +236,16 @@ def can_edit_object(membership, obj) -> bool:
     return _MODELS[kind].objects.filter(editability(kind, membership), pk=obj.pk).exists()
 
 
+_OWN = {"person": _own_org_person, "case": _own_org_case, "consultation": _own_org_consultation,
+        "entry": _case_entry}
+
+
 def visibility(kind: str, membership, prefix: str = "") -> Q:
-    """The OR of every grant of `kind` for `membership` (NOTHING for no or an inactive membership)."""
+    """The OR of every grant of `kind` for `membership` (NOTHING for no or an inactive membership): the
+    own-organisation grant as a condition, the others as ids evaluated first (`shared_ids`)."""
     if membership is None or not membership.is_active:
         return NOTHING
-    q = NOTHING
-    for grant in _GRANTS[kind]:
-        q |= _apply(kind, grant, membership, prefix)
-    return q
+    return _OWN[kind](membership, prefix) | _in(f"{prefix}pk", shared_ids(kind, membership))
 
 
 def _visible(model, kind: str, membership) -> QuerySet:
@@ -193,14 +274,17 @@ def search_documents_visible_to(membership) -> QuerySet:
     return SearchDocument.objects.filter(search_visibility(membership))
 
 
+@grants_per_request()
 def search_visibility(membership) -> Q:
-    """The consultation and entry grants, through the document. A document's `organisation` is the owner
-    of its consultation or case (which never changes owner), so the own-organisation test comes first on
-    the document's own column: the database decides most rows without evaluating the other grants."""
+    """The consultation and entry grants, on the document's own columns (no join): a document's
+    `organisation` is the owner of its consultation or case (which never changes owner) and an entry's
+    document carries the entry's case; the sharing grants are ids evaluated first (`shared_ids`)."""
     if membership is None or not membership.is_active:
         return NOTHING
     own = Q(organisation=membership.organisation) if _can_view(membership) else NOTHING
-    return own | visibility("consultation", membership, "consultation__") | visibility("entry", membership, "entry__")
+    return (own | _in("consultation_id", shared_ids("consultation", membership))
+            | (Q(entry__isnull=False) & _in("case_id", shared_ids("case", membership)))
+            | _in("entry_id", shared_ids("entry", membership)))
 
 
 # --- single objects: 404 alike for missing and forbidden ----------------------------------------------

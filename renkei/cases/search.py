@@ -118,13 +118,75 @@ def search_records(membership, raw_query, limit: int = 50) -> list[Hit]:
     query = clean_query(raw_query)
     if not query:
         return []
-    return [Hit(doc, highlight(doc.text, query)) for doc in records_queryset(membership, query)[:limit]]
+    if connection.vendor == "sqlite" and len(query) >= 3:
+        visible = SearchDocument.objects.filter(access.search_visibility(membership))
+        ids = fts_newest(visible, query, limit)
+        docs = (SearchDocument.objects.filter(pk__in=ids).select_related("person", "case")
+                .order_by("-occurred_at", "-id"))
+    else:
+        docs = records_queryset(membership, query)[:limit]
+    return [Hit(doc, highlight(doc.text, query)) for doc in docs]
 
 
 def records_queryset(membership, query: str):
     """The search as one query (`query` already cleaned): matching, visible, newest first."""
     return (_matching(query).filter(access.search_visibility(membership))
             .select_related("person", "case").order_by("-occurred_at", "-id"))
+
+
+FIRST_BATCH, MAX_BATCH = 256, 16384
+
+
+def _fts_ids(query: str, low=None, upper=None) -> RawSQL:
+    sql, params = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", ['"' + query.replace('"', '""') + '"']
+    if low is not None:
+        sql, params = sql + " AND rowid >= %s", [*params, low]
+    if upper is not None:
+        sql, params = sql + " AND rowid < %s", [*params, upper]
+    return RawSQL(sql, params)
+
+
+def _none_written_earlier(cursor, after, low: int, budget: int) -> bool:
+    """True when no document with an id below `low` is dated after `after`. Reads at most `budget`
+    entries of the occurred_at index (oldest first); False when that does not settle it."""
+    cursor.execute("SELECT count(*), COALESCE(MAX(id < %s), 0) FROM (SELECT id FROM cases_searchdocument "
+                   "WHERE occurred_at > %s ORDER BY occurred_at LIMIT %s)",
+                   [low, connection.ops.adapt_datetimefield_value(after), budget])
+    seen, earlier = cursor.fetchone()
+    return seen < budget and not earlier
+
+
+def fts_newest(visible, query: str, limit: int) -> list[int]:
+    """Ids of the newest `limit` documents of `visible` (a SearchDocument queryset) that contain `query`
+    (3+ characters, normalised), through the SQLite FTS5 trigram index, in (occurred_at, id) order.
+
+    FTS5 hands out its matches by rowid (the document id) without sorting, so the index is read from the
+    newest-written end in growing batches. Documents are written roughly in time order (a record may be
+    dated in the past), so the walk stops as soon as no document written earlier — of any text — is dated
+    after the `limit`-th hit found so far: the result is exact whatever the order, and a common word is
+    answered from its last few hundred matches instead of sorting all of them."""
+    found: list[tuple] = []
+    upper, batch = None, FIRST_BATCH
+    with connection.cursor() as cursor:
+        while True:
+            inner, params = _fts_ids(query, upper=upper).sql, list(_fts_ids(query, upper=upper).params)
+            cursor.execute(f"SELECT min(rowid), count(*) FROM ({inner} ORDER BY rowid DESC LIMIT %s)",
+                           [*params, batch])
+            low, n = cursor.fetchone()
+            if not n:
+                break
+            window = visible.filter(id__in=_fts_ids(query, low, upper), id__gte=low)
+            if upper is not None:
+                window = window.filter(id__lt=upper)
+            found.extend(window.values_list("occurred_at", "id").order_by())
+            if n < batch:
+                break
+            upper, batch = low, min(batch * 4, MAX_BATCH)
+            if len(found) >= limit:
+                found = sorted(found, reverse=True)[:limit]
+                if _none_written_earlier(cursor, found[-1][0], low, budget=4 * batch):
+                    break
+    return [pk for _, pk in sorted(found, reverse=True)[:limit]]
 
 
 def find_persons(membership, raw_query, limit: int = 30):

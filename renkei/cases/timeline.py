@@ -6,6 +6,8 @@ amended entries only (one query), and the consultations."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from . import access
 from .models import RecordRevision
 
@@ -15,6 +17,12 @@ class Item:
     kind: str  # "entry" | "consultation"
     at: object
     obj: object
+    url: str = ""  # the entry's amend page, the consultation's page
+
+
+def _url_pattern(name: str) -> str:
+    """`reverse` once per page, not once per item (the timeline has up to 200)."""
+    return reverse(name, args=[987654321]).replace("987654321", "{}")
 
 
 def case_timeline(membership, case, limit: int = 200) -> list[Item]:
@@ -27,6 +35,7 @@ def case_timeline(membership, case, limit: int = 200) -> list[Item]:
     for e in entries:
         e.history = history.get(e.pk, [])
     consultations = access.consultations_visible_to(membership).filter(person=case.person)[:limit]
-    items = [Item("entry", e.occurred_at, e) for e in entries]
-    items += [Item("consultation", c.occurred_at, c) for c in consultations]
+    amend, detail = _url_pattern("cases:entry_amend"), _url_pattern("cases:consultation_detail")
+    items = [Item("entry", e.occurred_at, e, amend.format(e.pk)) for e in entries]
+    items += [Item("consultation", c.occurred_at, c, detail.format(c.pk)) for c in consultations]
     return sorted(items, key=lambda i: (i.at, i.obj.pk), reverse=True)[:limit]

@@ -48,6 +48,7 @@ def _errors(form, error: ValidationError):
 
 
 # --- index, search ---------------------------------------------------------------------------------
+@access.per_request_grants
 def index(request):
     m = _m(request)
     mine = access.cases_visible_to(m).filter(status__in=reference.open_statuses())
@@ -59,6 +60,7 @@ def index(request):
     })
 
 
+@access.per_request_grants
 def search_page(request):
     m = _m(request)
     form = SearchForm(request.GET or None)
@@ -84,6 +86,7 @@ def open_search_result(request, document_id):
 
 
 # --- persons -------------------------------------------------------------------------------------------
+@access.per_request_grants
 def person_list(request):
     m = _m(request)
     form = SearchForm(request.GET or None)
@@ -94,6 +97,7 @@ def person_list(request):
                                                       "can_edit": access.can_edit(m)})
 
 
+@access.per_request_grants
 def person_pick(request):
     """htmx: persons matching the quick-entry lookup box, as radio buttons (names only)."""
     m = _m(request)
@@ -121,6 +125,7 @@ def person_create(request):
     return render(request, "cases/person_form.html", {"form": form, "candidates": candidates})
 
 
+@access.per_request_grants
 def person_detail(request, person_id):
     m = _m(request)
     person = access.get_person_for_user(m, person_id)
@@ -196,6 +201,7 @@ def consultation_create(request):
     return render(request, "cases/consultation_form.html", {"form": form, "chosen": chosen})
 
 
+@access.per_request_grants
 def consultation_detail(request, consultation_id):
     m = _m(request)
     c = access.get_consultation_for_user(m, consultation_id)
@@ -254,6 +260,7 @@ def _needs_rows(case):
              "level_name": levels.get(case.needs.get(d["code"], "none"), "")} for d in assessment_domains()]
 
 
+@access.per_request_grants
 def case_detail(request, case_id):
     m = _m(request)
     case = access.get_case_for_user(m, case_id)

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from renkei.cases.access import BASIC, NOTHING, get_person_for_user
+from renkei.cases.access import BASIC, NOTHING, get_person_for_user, member_key, per_request
 from renkei.cases.models import Case, Consultation, Person
 
 from . import reference
@@ -123,14 +123,48 @@ def _owned_by(source_qs, person_field: str, org_field: str) -> Exists:
     return Exists(source_qs.filter(person=OuterRef(person_field), owner=OuterRef(org_field)))
 
 
+PAIRS_LIMIT = 300
+
+
+def _sharing_pairs(membership, scope):
+    """(break-glass person ids, {(person id, owner organisation id)} of the covering consents and
+    disclosures) for `scope`, evaluated first (few rows); None when there are more than PAIRS_LIMIT."""
+    glass = list(active_breakglass(membership).values_list("person_id", flat=True).order_by()[:PAIRS_LIMIT + 1])
+    pairs = set()
+    sources = _shared_sources(membership, scope)
+    if sources is not None:
+        for source in sources:
+            pairs |= set(source.values_list("person_id", "owner_id").order_by()[:PAIRS_LIMIT + 1])
+    if len(glass) > PAIRS_LIMIT or len(pairs) > PAIRS_LIMIT:
+        return None
+    return sorted(set(glass)), sorted(pairs)
+
+
 def grant_q(kind: str, membership, prefix: str = "") -> Q:
     """The grant for `kind` ("person", "case", "consultation"; entries follow their case): persons through
     any covering source; records only of the organisation that obtained the consent or made the
     disclosure; everything of a person under an active break-glass. `prefix` is the path from the queried
-    model (see renkei.cases.access); only `pk__in` subqueries, so no rows are multiplied."""
+    model (see renkei.cases.access); only `pk__in` subqueries, so no rows are multiplied. The few sources
+    are read first (once per request on read-only pages), so the condition is plain ids."""
     if membership is None or not membership.is_active:
         return NOTHING
     scope = reference.kind_scope(kind)
+    evaluated = per_request(("consent.pairs", scope, *member_key(membership)),
+                            lambda: _sharing_pairs(membership, scope))
+    if evaluated is None:
+        return _grant_subqueries(kind, membership, prefix, scope)
+    glass, pairs = evaluated
+    if kind == "person":
+        ids = sorted(set(glass) | {person for person, _owner in pairs})
+        return Q(**{f"{prefix}pk__in": ids}) if ids else NOTHING
+    q = Q(**{f"{prefix}person_id__in": glass}) if glass else NOTHING
+    for person, owner in pairs:
+        q |= Q(**{f"{prefix}person_id": person, f"{prefix}organisation_id": owner})
+    return q
+
+
+def _grant_subqueries(kind: str, membership, prefix: str, scope) -> Q:
+    """`grant_q` with the sources as subqueries (when there are many)."""
     glass = active_breakglass(membership).values("person_id")
     sources = _shared_sources(membership, scope)
     if kind == "person":
@@ -144,7 +178,10 @@ def grant_q(kind: str, membership, prefix: str = "") -> Q:
     q = Q(person__in=glass)
     if sources is not None:
         consents, disclosures = sources
-        q |= _owned_by(consents, "person", "organisation") | _owned_by(disclosures, "person", "organisation")
+        # `person__in` first (implied by the EXISTS): the database starts from the few persons shared
+        # instead of testing every row of the table.
+        q |= Q(person__in=consents.values("person_id")) & _owned_by(consents, "person", "organisation")
+        q |= Q(person__in=disclosures.values("person_id")) & _owned_by(disclosures, "person", "organisation")
     return Q(**{f"{prefix}pk__in": model.objects.filter(q).values("pk")})
 
 

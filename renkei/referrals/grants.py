@@ -24,9 +24,14 @@ def _may_see_shared(m) -> bool:
 
 
 def active_referrals(m) -> list[Referral]:
-    """The referrals whose sharing currently holds for this member (owner, receiving side)."""
+    """The referrals whose sharing currently holds for this member (owner, receiving side); looked up
+    once per request on read-only pages (`cases_access.per_request`), on every call elsewhere."""
     if not _may_see_shared(m):
         return []
+    return cases_access.per_request(("referrals.active", *cases_access.member_key(m)), lambda: _active(m))
+
+
+def _active(m) -> list[Referral]:
     candidates = Referral.objects.filter(owner=m.user, to_organisation=m.organisation,
                                          status__in=reference.grant_statuses()).select_related("person")
     return [r for r in candidates if sharing.still_holds(r)]
