@@ -21,8 +21,9 @@ def panels(request) -> list[dict]:
         out.append({"title": "送った連携依頼", "template": "referrals/panels/sent.html", "order": 11,
                     "returned": sent["returned"], "overdue": sent["overdue"], "waiting": sent["waiting"],
                     "chains": chains})
-    unread = list(access.notifications_for(m).filter(read_at__isnull=True)[:10])
+    unread_all = access.notifications_for(m).filter(read_at__isnull=True)
+    unread = list(unread_all[:5])
     if access.can_send(m) or access.can_respond(m):
-        out.append({"title": "お知らせ", "template": "referrals/panels/notifications.html", "order": 5,
-                    "items": unread})
+        out.append({"title": "お知らせ", "template": "referrals/panels/notifications.html", "order": 30,
+                    "items": unread, "more": max(0, unread_all.count() - len(unread))})
     return out
