@@ -155,30 +155,35 @@ def can_edit(membership) -> bool:
     return membership is not None and membership.is_active and membership.has_perm("person.edit")
 
 
-def _team_cases(membership):
-    """Ids of the cases the user leads or works on: a small set, read first by two index lookups (an OR of
-    the two in one query makes PostgreSQL scan every case), or a subquery when it is large."""
+def _team(membership):
+    """(case ids, person ids) of the cases the user leads or works on, read in one UNION of two index
+    lookups (an OR of the two makes PostgreSQL scan every case); None when there are many."""
     def compute():
         user_id = membership.user_id
-        led = list(Case.objects.filter(lead_id=user_id).values_list("pk", flat=True).order_by()[:MAX_IDS + 1])
-        co = list(Case.co_workers.through.objects.filter(user_id=user_id).values_list("case_id", flat=True)
-                  .order_by()[:MAX_IDS + 1])
-        ids = frozenset(led) | frozenset(co)
-        if len(ids) <= MAX_IDS:
-            return ids
-        return Case.objects.filter(Q(lead_id=user_id) | Q(pk__in=Case.co_workers.through.objects.filter(
-            user_id=user_id).values("case"))).values("pk")
-    return per_request(("cases.team_cases", *member_key(membership)), compute)
+        led = Case.objects.filter(lead_id=user_id).values_list("pk", "person_id").order_by()
+        co = Case.objects.filter(pk__in=Case.co_workers.through.objects.filter(user_id=user_id).values("case")
+                                 ).values_list("pk", "person_id").order_by()
+        rows = list(led.union(co)[:MAX_IDS + 1])
+        if len(rows) > MAX_IDS:
+            return None
+        return frozenset(case for case, _ in rows), frozenset(person for _, person in rows)
+    return per_request(("cases.team", *member_key(membership)), compute)
+
+
+def _team_cases(membership):
+    team = _team(membership)
+    if team is not None:
+        return team[0]
+    user_id = membership.user_id
+    return Case.objects.filter(Q(lead_id=user_id) | Q(pk__in=Case.co_workers.through.objects.filter(
+        user_id=user_id).values("case"))).values("pk")
 
 
 def _team_persons(membership):
-    def compute():
-        cases = _team_cases(membership)
-        if isinstance(cases, frozenset):
-            return frozenset(Case.objects.filter(pk__in=sorted(cases)).values_list("person_id", flat=True)
-                             .order_by()) if cases else frozenset()
-        return Case.objects.filter(pk__in=cases).values("person")
-    return per_request(("cases.team_persons", *member_key(membership)), compute)
+    team = _team(membership)
+    if team is not None:
+        return team[1]
+    return Case.objects.filter(pk__in=_team_cases(membership)).values("person")
 
 
 # --- built-in grants -------------------------------------------------------------------------------

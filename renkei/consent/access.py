@@ -7,7 +7,7 @@ apps.py) use the same querysets, so pages, API, search and exports agree. Withdr
 evaluated on every request: nothing is cached.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -129,15 +129,18 @@ PAIRS_LIMIT = 300
 def _sharing_pairs(membership, scope):
     """(break-glass person ids, {(person id, owner organisation id)} of the covering consents and
     disclosures) for `scope`, evaluated first (few rows); None when there are more than PAIRS_LIMIT."""
-    glass = list(active_breakglass(membership).values_list("person_id", flat=True).order_by()[:PAIRS_LIMIT + 1])
-    pairs = set()
+    # One query: break-glass rows carry owner 0 (no organisation has id 0).
+    parts = [active_breakglass(membership).annotate(owner=Value(0, output_field=IntegerField()))
+             .values_list("person_id", "owner").order_by()]
     sources = _shared_sources(membership, scope)
     if sources is not None:
-        for source in sources:
-            pairs |= set(source.values_list("person_id", "owner_id").order_by()[:PAIRS_LIMIT + 1])
-    if len(glass) > PAIRS_LIMIT or len(pairs) > PAIRS_LIMIT:
+        parts += [source.values_list("person_id", "owner_id").order_by() for source in sources]
+    rows = list(parts[0].union(*parts[1:], all=True)[:2 * PAIRS_LIMIT + 2])
+    glass = {person for person, owner in rows if owner == 0}
+    pairs = {(person, owner) for person, owner in rows if owner != 0}
+    if len(glass) > PAIRS_LIMIT or len(pairs) > PAIRS_LIMIT or len(rows) > 2 * PAIRS_LIMIT + 1:
         return None
-    return sorted(set(glass)), sorted(pairs)
+    return sorted(glass), sorted(pairs)
 
 
 def grant_q(kind: str, membership, prefix: str = "") -> Q:
