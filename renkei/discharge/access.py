@@ -6,7 +6,8 @@ through here; single objects raise Http404 alike for missing and forbidden.
   plan's organisation; the organisation a plan was handed over to, while the hand-over consent is in
   force. Writing: person.edit in the plan's organisation, until the plan is handed over.
 - Pathways and outreach visits: whoever may see the case (renkei.cases.access); companions (同行) see the
-  visits they go on, not the case.
+  visits they go on, not the case; a step's owner (the worker, or their organisation when no worker
+  is named) sees that step with the case number only, not the case.
 - Visit-support requests: the operating office (person.view); an assigned 訪問支援員 sees only the
   programme's fields of the requests assigned to them (`supporter_view`), never the case records.
 """
@@ -20,12 +21,21 @@ from renkei.cases.access import BASIC, RECORDS
 from renkei.consent.access import active_consents
 
 from . import reference
-from .models import DischargePlan, OutreachVisit, Pathway, PlanHandover, Supporter, VisitSupportRequest
+from .models import (
+    DischargePlan,
+    OutreachVisit,
+    Pathway,
+    PathwayStep,
+    PlanHandover,
+    Supporter,
+    VisitSupportRequest,
+)
 
 PLAN = "支援計画"
 VISIT_SUPPORT = "入院者訪問支援"
 PURPOSE_PLAN = "退院後支援計画の作成・実施（本人の同意による）"
 PURPOSE_VISIT = "入院者訪問支援事業（精神保健福祉法35条の2）"
+PURPOSE_PATHWAY = "地域移行・地域定着の支援（経路の段階の担当）"
 PURPOSE_OUTREACH = "アウトリーチ・訪問による相談支援"
 __all__ = ["BASIC", "RECORDS", "PLAN", "VISIT_SUPPORT"]
 
@@ -106,6 +116,30 @@ def pathways_visible_to(m) -> QuerySet:
 
 def get_pathway_for_user(m, pathway_id) -> Pathway:
     return _get(pathways_visible_to(m).select_related("case", "case__person"), pathway_id)
+
+
+def steps_owned_by(m) -> QuerySet:
+    """Pathway steps owned by this worker, or by their organisation with no named worker. The owner sees
+    the step (case number, step, status, note) even when the case's records stay closed to them."""
+    if not _active(m):
+        return PathwayStep.objects.none()
+    mine = Q(owner_user=m.user) | Q(owner_user__isnull=True)
+    return PathwayStep.objects.filter(mine, owner_organisation=m.organisation).select_related(
+        "pathway", "pathway__case", "owner_organisation", "owner_user")
+
+
+def open_steps_owned_by(m) -> QuerySet:
+    open_codes = [code for code, done in reference.pathway_status_done().items() if not done]
+    return steps_owned_by(m).filter(status__in=open_codes).order_by("pathway__started_at", "order")
+
+
+def get_step_for_user(m, step_id) -> PathwayStep:
+    """A step of a pathway one may see, or a step one owns."""
+    q = Q(pk__in=steps_owned_by(m).values("pk"))
+    if can_view(m):
+        q |= Q(pathway__in=pathways_visible_to(m).values("pk"))
+    return _get(PathwayStep.objects.filter(q).select_related(
+        "pathway", "pathway__case", "owner_organisation", "owner_user"), step_id)
 
 
 def visits_visible_to(m) -> QuerySet:

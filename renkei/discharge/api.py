@@ -271,6 +271,29 @@ def update_step(request, step_id: int, payload: StepIn):
                 lambda s: _pathway_out(s.pathway))
 
 
+def _owned_step_out(s) -> dict:
+    """What a step's owner sees: the case number, never the person (see access.steps_owned_by)."""
+    return {"id": s.pk, "case_number": s.pathway.case.number, "code": s.code, "name": s.name, "partner": s.partner,
+            "status": s.status, "status_name": s.status_name, "note": s.note,
+            "owner_organisation": s.owner_organisation.name, "owner_user": str(s.owner_user) if s.owner_user else None}
+
+
+@router.get("/my-steps", response={200: list[dict], 404: Error}, summary="自分（自組織）が担当する未完了の段階")
+def my_steps(request):
+    m = _m(request)
+    return [_owned_step_out(s) for s in access.open_steps_owned_by(m)[:200]]
+
+
+@router.get("/steps/{step_id}", response={200: dict, 404: Error}, summary="担当する段階（ケース番号・内容・状況）")
+def get_step(request, step_id: int):
+    m = _m(request)
+    step = access.get_step_for_user(m, step_id)
+    case_link = access.can_open_case(m, step.pathway.case_id)
+    actions.log_read(request, m, "pathway_step.viewed", step.pathway, step.pathway.case.person, [PLAN],
+                     purpose=access.PURPOSE_PATHWAY, legal_basis="" if case_link else "pathway_step_owner")
+    return _owned_step_out(step) | {"case_id": step.pathway.case_id if case_link else None}
+
+
 # --- 入院者訪問支援事業 -------------------------------------------------------------------------------------
 def request_out(r) -> dict:
     return {"id": r.pk, "patient_name": r.patient_name, "patient_age": r.patient_age, "person_id": r.person_id,

@@ -1,4 +1,5 @@
-"""Dashboard panels: plan reviews due (with this worker's planned visits), and a 訪問支援員's visits."""
+"""Dashboard panels: plan reviews due (with this worker's planned visits), the community-transition steps
+this worker (or their organisation) owns, and a 訪問支援員's visits."""
 
 from django.db.models import Q
 
@@ -17,6 +18,10 @@ def panels(request) -> list[dict]:
         if due or visits:
             out.append({"title": "退院後支援計画の見直し・訪問の予定", "template": "discharge/panels/reviews.html",
                         "order": 15, "due": due, "visits": visits})
+    steps = list(access.open_steps_owned_by(m)[:20])
+    if steps:
+        out.append({"title": "地域移行の担当", "template": "discharge/panels/steps.html", "order": 17,
+                    "rows": steps})
     supporter = access.supporter_of(m)
     if supporter is not None:
         rows = [access.supporter_view(r) for r in access.requests_visible_to(m).filter(

@@ -20,6 +20,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("plans/<int:plan_id>/v/<int:number>/pdf/", views.plan_pdf, name="plan_version_pdf"),
     path("steps/<int:step_id>/", views.step_update, name="step_update"),
+    path("steps/<int:step_id>/view/", views.step_detail, name="step_detail"),
     path("visit-support/", views.request_list, name="request_list"),
     path("visit-support/new/", views.request_create, name="request_create"),
     path("visit-support/supporters/", views.supporter_create, name="supporter_create"),

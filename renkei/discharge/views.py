@@ -230,6 +230,22 @@ def pathway_start(request, case_id):
     return redirect("discharge:case_hub", case.pk)
 
 
+def step_detail(request, step_id):
+    """One pathway step, for its owner: the case number, the step, its status and note — the person's
+    name and the case records only when the case itself is open to the reader."""
+    m = request.membership
+    if m is None:
+        raise Http404
+    step = access.get_step_for_user(m, step_id)
+    case = step.pathway.case
+    case_link = access.can_open_case(m, case.pk)
+    actions.log_read(request, m, "pathway_step.viewed", step.pathway, case.person, [PLAN],
+                     purpose=access.PURPOSE_PATHWAY, legal_basis="" if case_link else "pathway_step_owner")
+    return render(request, "discharge/step_detail.html", {
+        "step": step, "case": case, "case_link": case_link, "person": case.person if case_link else None,
+        "progress": step.pathway.progress()})
+
+
 @require_POST
 def step_update(request, step_id):
     m = _m(request, "person.edit")
