@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
 
-from . import actions, hours, hsds, matching
+from . import actions, hours, hsds, matching, tabular
 from .access import (
     can_edit,
     get_organization_for_editor,
@@ -156,10 +156,16 @@ def import_view(request):
 
 
 def export_view(request):
+    """The whole directory as HSDS JSON; `?format=tabular` gives supervisors the CSV data package as a ZIP."""
     require_perm(request, "directory.view")
-    body = json.dumps(hsds.export_services(), ensure_ascii=False, indent=1)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="directory-hsds-{timezone.localdate():%Y%m%d}.json"'
+    if request.GET.get("format") == "tabular":
+        require_perm(request, "directory.edit")
+        body, content_type, suffix = tabular.zip_bytes(), "application/zip", "csv.zip"
+    else:
+        body = json.dumps(hsds.export_services(), ensure_ascii=False, indent=1)
+        content_type, suffix = "application/json; charset=utf-8", "json"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="directory-hsds-{timezone.localdate():%Y%m%d}.{suffix}"'
     return response
 
 
