@@ -95,6 +95,12 @@ def require_plan_edit(m, plan) -> None:
         raise Http404
 
 
+def can_continue_handed_over(m, plan) -> bool:
+    """Whether `m` may start its organisation's own plan from a plan handed to it (the action checks the
+    consent and that it was not done yet)."""
+    return can_edit(m) and handovers_in_force(m.organisation).filter(plan=plan).exists()
+
+
 # --- cases (pathways, outreach) -----------------------------------------------------------------------
 def get_case_for_user(m, case_id):
     if not can_view(m):

@@ -1,6 +1,7 @@
 """State changes of 退院後支援計画: create (only with the person's consent), revise (a new version),
 agree at a meeting, review, extend (only after a review with consent), record a refusal, hand over on
-relocation (with consent). Each runs in one transaction, validates with a Japanese message (nothing is
+relocation (with consent), and — for the receiving organisation — start its own plan from the handed-over
+one (with consent). Each runs in one transaction, validates with a Japanese message (nothing is
 changed on error), writes and logs its audit entry naming the person and the field groups."""
 
 import datetime as dt
@@ -337,6 +338,50 @@ def do_hand_over(*, request, membership, plan, to_organisation, note="") -> Plan
     log("discharge_plan.handed_over", request, m, obj=plan, person=plan.person, groups=[BASIC, PLAN],
         legal_basis=consent.legal_basis_label, data={"to": to_org.code, "consent": consent.pk})
     return handover
+
+
+def continuation_case(person, organisation):
+    """The receiving organisation's own open case for the person, if it has one."""
+    from renkei.cases.models import Case
+
+    return next((c for c in Case.objects.filter(person=person, organisation=organisation).order_by("-opened_at")
+                 if c.is_open), None)
+
+
+@transaction.atomic
+def do_continue_handed_over(*, request, membership, plan) -> DischargePlan:
+    """The organisation a plan was handed to starts its own plan from it: the current version's content
+    becomes version 1 of a new plan on the organisation's own case for the person (opened if needed).
+    Needs the hand-over in force and a consent covering 支援計画 for the organisation. The handed-over
+    plan is not changed."""
+    m = membership
+    if not access.can_edit(m):
+        raise ValidationError("引継ぎ先の機関の相談員だけが、引き継いだ計画から計画を作成できます。")
+    handover = access.handovers_in_force(m.organisation).filter(plan=plan).order_by("-handed_at", "-id").first()
+    if handover is None:
+        raise ValidationError("この計画は貴機関に引き継がれていないか、引継ぎの同意が有効ではありません。")
+    consent = _require_consent(plan.person, m.organisation)
+    plan = DischargePlan.objects.select_for_update().select_related("person", "organisation").get(pk=plan.pk)
+    source = plan.current
+    if DischargePlan.objects.filter(source_version__plan=plan, organisation=m.organisation).exists():
+        raise ValidationError("この引継ぎからはすでに計画を作成しています。")
+    case = continuation_case(plan.person, m.organisation)
+    if case is None:
+        case = case_actions.do_open_case(request=request, membership=m, person=plan.person,
+                                         summary=f"転居に伴い{plan.organisation.name}から退院後支援計画を引継ぎ")
+    elif DischargePlan.objects.filter(case=case).exclude(status="handed_over").exists():
+        raise ValidationError(f"ケース {case.number} にはすでに退院後支援計画があります。"
+                              "変更は計画の「新しい版」で行ってください。")
+    new = DischargePlan.objects.create(case=case, person=plan.person, organisation=m.organisation, consent=consent,
+                                       source_version=source, created_by=m.user)
+    values = {f: getattr(source, f) for f in CONTENT_FIELDS}
+    _new_version(new, m, values, f"{plan.organisation.name}から引き継いだ計画（第{source.number}版）をもとに作成")
+    log("discharge_plan.continued_from_handover", request, m, obj=plan, person=plan.person, groups=[PLAN],
+        legal_basis=handover.consent.legal_basis_label, data={"version": source.number, "new_plan": new.pk})
+    log("discharge_plan.created", request, m, obj=new, person=new.person, groups=[BASIC, PLAN],
+        legal_basis=consent.legal_basis_label,
+        data={"version": 1, "source_plan": plan.pk, "source_version": source.number, "case": case.pk})
+    return new
 
 
 # --- reminders -------------------------------------------------------------------------------------------------

@@ -225,6 +225,16 @@ def hand_over(request, plan_id: int, payload: HandoverIn):
                 lambda h: {"id": h.pk, "to": h.to_organisation.name, "consent_id": h.consent_id}, 201)
 
 
+@router.post("/plans/{plan_id}/continue", response={201: dict, **ERRORS},
+             summary="引き継いだ計画をもとに自機関の計画を作成（現在の版の内容を第1版に写す・本人の同意が必要）")
+def continue_plan(request, plan_id: int):
+    m = _m(request, "person.edit")
+    plan = access.get_plan_for_user(m, plan_id)
+    return _run(lambda: actions.do_continue_handed_over(request=request, membership=m, plan=plan),
+                lambda p: {"id": p.pk, "case_id": p.case_id, "case_number": p.case.number,
+                           "version": p.current_number, "source_plan": plan.pk}, 201)
+
+
 # --- 地域移行 ------------------------------------------------------------------------------------------------
 def _pathway_out(pathway) -> dict:
     return {"id": pathway.pk, "case_id": pathway.case_id, "progress": pathway.progress(), "steps": [

@@ -28,6 +28,8 @@ class DischargePlan(models.Model):
                                 verbose_name="計画作成の同意")
     current_number = models.PositiveIntegerField("現在の版", default=0)
     extensions = models.PositiveSmallIntegerField("延長の回数", default=0)
+    source_version = models.ForeignKey("PlanVersion", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="continuations", verbose_name="引継ぎ元の計画の版")
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/review/", views.plan_review, name="plan_review"),
     path("plans/<int:plan_id>/extend/", views.plan_extend, name="plan_extend"),
     path("plans/<int:plan_id>/handover/", views.plan_handover, name="plan_handover"),
+    path("plans/<int:plan_id>/continue/", views.plan_continue, name="plan_continue"),
     path("plans/<int:plan_id>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("plans/<int:plan_id>/v/<int:number>/pdf/", views.plan_pdf, name="plan_version_pdf"),
     path("steps/<int:step_id>/", views.step_update, name="step_update"),

@@ -123,7 +123,25 @@ def plan_detail(request, plan_id, number=None):
                                                        "meeting_kind": "pre_discharge"}),
         "review_form": forms.ReviewForm(initial={"held_on": timezone.localdate()}),
         "extension_form": forms.ExtensionForm(), "handover_form": forms.HandoverForm(),
+        "can_continue": access.can_continue_handed_over(m, plan),
+        "continuations": access.plans_visible_to(m).filter(source_version__plan=plan),
+        "source": access.plans_visible_to(m).filter(pk=plan.source_version.plan_id).first()
+        if plan.source_version_id else None,
     })
+
+
+@require_POST
+def plan_continue(request, plan_id):
+    m = _m(request, "person.edit")
+    plan = access.get_plan_for_user(m, plan_id)
+    try:
+        new = actions.do_continue_handed_over(request=request, membership=m, plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("discharge:plan_detail", plan.pk)
+    messages.success(request, f"引き継いだ計画をもとに、ケース {new.case.number} の退院後支援計画（第1版）を作成しました。"
+                              "会議で合意を記録してください。")
+    return redirect("discharge:plan_detail", new.pk)
 
 
 def plan_revise(request, plan_id):
