@@ -285,7 +285,8 @@ def _owned_step_out(s) -> dict:
     """What a step's owner sees: the case number, never the person (see access.steps_owned_by)."""
     return {"id": s.pk, "case_number": s.pathway.case.number, "code": s.code, "name": s.name, "partner": s.partner,
             "status": s.status, "status_name": s.status_name, "note": s.note,
-            "owner_organisation": s.owner_organisation.name, "owner_user": str(s.owner_user) if s.owner_user else None}
+            "owner_organisation": s.owner_organisation.name if s.owner_organisation else None,
+            "owner_user": str(s.owner_user) if s.owner_user else None}
 
 
 @router.get("/my-steps", response={200: list[dict], 404: Error}, summary="自分（自組織）が担当する未完了の段階")

@@ -60,3 +60,12 @@ def test_step_owner_reads_their_steps_through_the_api(pref, inpatient, client_fo
     assert one["status"] == "in_progress" and one["case_id"] is None
     assert dave.get(f"/api/discharge/steps/{housing.pk}").status_code == 404
     assert client_for(pref.users.mallory).get("/api/discharge/my-steps").json() == []
+
+
+def test_a_step_with_no_owner_yet_reads_through_the_api_and_page(pref, inpatient, client_for):
+    pathway = work.do_start_pathway(request=None, membership=pref.memberships.hana, case=inpatient)
+    step = pathway.steps.exclude(owner_organisation__isnull=False).first()
+    client = client_for(pref.users.hana)
+    response = client.get(f"/api/discharge/steps/{step.pk}")
+    assert response.status_code == 200 and response.json()["owner_organisation"] is None
+    assert client.get(f"/discharge/steps/{step.pk}/view/").status_code == 200
