@@ -55,6 +55,17 @@ def _conflict(stale: StaleVersion, out, payload: Schema):
                         "yours": payload.dict() | {"version": getattr(payload, "version", None)}})
 
 
+def _versioned(change, out, payload: Schema):
+    """Run a versioned save: the saved object through `out`; 409 with both versions when someone saved
+    first; 400 with the Japanese message when invalid."""
+    try:
+        return out(change())
+    except StaleVersion as stale:
+        return _conflict(stale, out, payload)
+    except ValidationError as error:
+        return _bad(error)
+
+
 def _user(user_id):
     if user_id is None:
         return None
@@ -163,14 +174,8 @@ def get_person(request, person_id: int):
 def update_person(request, person_id: int, payload: PersonUpdate):
     m = _membership(request, edit=True)
     person = access.get_person_for_user(m, person_id)
-    try:
-        person = actions.do_update_person(request=request, membership=m, person=person, version=payload.version,
-                                          data=_person_data(payload))
-    except StaleVersion as stale:
-        return _conflict(stale, person_out, payload)
-    except ValidationError as error:
-        return _bad(error)
-    return person_out(person)
+    return _versioned(lambda: actions.do_update_person(request=request, membership=m, person=person, version=payload.version,
+                                                       data=_person_data(payload)), person_out, payload)
 
 
 # --- consultations -------------------------------------------------------------------------------------
@@ -257,14 +262,8 @@ def link_consultation(request, consultation_id: int, payload: LinkIn):
     m = _membership(request, edit=True)
     c = access.get_consultation_for_user(m, consultation_id)
     person = access.get_person_for_user(m, payload.person_id)
-    try:
-        c = actions.do_link_consultation(request=request, membership=m, consultation=c, person=person,
-                                         version=payload.version)
-    except StaleVersion as stale:
-        return _conflict(stale, consultation_out, payload)
-    except ValidationError as error:
-        return _bad(error)
-    return consultation_out(c)
+    return _versioned(lambda: actions.do_link_consultation(request=request, membership=m, consultation=c, person=person,
+                                                           version=payload.version), consultation_out, payload)
 
 
 # --- cases ---------------------------------------------------------------------------------------------
@@ -363,30 +362,18 @@ def get_case(request, case_id: int):
 def update_case(request, case_id: int, payload: CaseUpdate):
     m = _membership(request, edit=True)
     case = access.get_case_for_user(m, case_id)
-    try:
-        case = actions.do_update_case(request=request, membership=m, case=case, version=payload.version,
-                                      lead=_user(payload.lead_id), co_workers=_co_workers(payload.co_worker_ids),
-                                      complexity=payload.complexity, needs=payload.needs, summary=payload.summary)
-    except StaleVersion as stale:
-        return _conflict(stale, case_out, payload)
-    except ValidationError as error:
-        return _bad(error)
-    return case_out(case)
+    return _versioned(lambda: actions.do_update_case(request=request, membership=m, case=case, version=payload.version,
+                                                     lead=_user(payload.lead_id), co_workers=_co_workers(payload.co_worker_ids),
+                                                     complexity=payload.complexity, needs=payload.needs, summary=payload.summary), case_out, payload)
 
 
 @router.post("/cases/{case_id}/status", response={200: CaseOut, **ERRORS}, summary="状態を変更（終結・再開を含む）")
 def change_status(request, case_id: int, payload: StatusIn):
     m = _membership(request, edit=True)
     case = access.get_case_for_user(m, case_id)
-    try:
-        case = actions.do_change_case_status(request=request, membership=m, case=case, version=payload.version,
-                                             to_status=payload.to_status, closure_reason=payload.closure_reason,
-                                             note=payload.note)
-    except StaleVersion as stale:
-        return _conflict(stale, case_out, payload)
-    except ValidationError as error:
-        return _bad(error)
-    return case_out(case)
+    return _versioned(lambda: actions.do_change_case_status(request=request, membership=m, case=case, version=payload.version,
+                                                            to_status=payload.to_status, closure_reason=payload.closure_reason,
+                                                            note=payload.note), case_out, payload)
 
 
 # --- record entries ------------------------------------------------------------------------------------
@@ -477,29 +464,17 @@ def get_entry(request, entry_id: int):
 def amend_entry(request, entry_id: int, payload: AmendIn):
     m = _membership(request, edit=True)
     entry = access.get_entry_for_user(m, entry_id)
-    try:
-        entry = actions.do_amend_entry(request=request, membership=m, entry=entry, version=payload.version,
-                                       body=payload.body, reason=payload.reason, kind=payload.kind,
-                                       occurred_at=payload.occurred_at)
-    except StaleVersion as stale:
-        return _conflict(stale, entry_out, payload)
-    except ValidationError as error:
-        return _bad(error)
-    return entry_out(entry)
+    return _versioned(lambda: actions.do_amend_entry(request=request, membership=m, entry=entry, version=payload.version,
+                                                     body=payload.body, reason=payload.reason, kind=payload.kind,
+                                                     occurred_at=payload.occurred_at), entry_out, payload)
 
 
 @router.post("/entries/{entry_id}/entered-in-error", response={200: EntryOut, **ERRORS}, summary="誤記入とする（削除はしない）")
 def mark_entry_in_error(request, entry_id: int, payload: ErrorIn):
     m = _membership(request, edit=True)
     entry = access.get_entry_for_user(m, entry_id)
-    try:
-        entry = actions.do_mark_entry_in_error(request=request, membership=m, entry=entry, version=payload.version,
-                                               reason=payload.reason)
-    except StaleVersion as stale:
-        return _conflict(stale, entry_out, payload)
-    except ValidationError as error:
-        return _bad(error)
-    return entry_out(entry)
+    return _versioned(lambda: actions.do_mark_entry_in_error(request=request, membership=m, entry=entry, version=payload.version,
+                                                             reason=payload.reason), entry_out, payload)
 
 
 # --- search and statistics -----------------------------------------------------------------------------

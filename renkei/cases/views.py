@@ -139,7 +139,6 @@ def person_detail(request, person_id):
 
 def person_edit(request, person_id):
     m = _m(request)
-    access.require_edit(m)
     person = access.get_person_for_user(m, person_id)
     access.require_edit(m, person)
     initial = {name: getattr(person, name) for name in actions.PERSON_FIELDS} | {"version": person.version}
@@ -214,7 +213,6 @@ def consultation_detail(request, consultation_id):
 @require_POST
 def consultation_link(request, consultation_id):
     m = _m(request)
-    access.require_edit(m)
     c = access.get_consultation_for_user(m, consultation_id)
     access.require_edit(m, c)
     form = LinkPersonForm(request.POST)
@@ -278,7 +276,6 @@ def case_detail(request, case_id):
 
 def case_edit(request, case_id):
     m = _m(request)
-    access.require_edit(m)
     case = access.get_case_for_user(m, case_id)
     access.require_edit(m, case)
     initial = {"lead": case.lead_id, "co_workers": list(case.co_workers.values_list("pk", flat=True)),
@@ -308,7 +305,6 @@ def case_edit(request, case_id):
 @require_POST
 def case_status(request, case_id):
     m = _m(request)
-    access.require_edit(m)
     case = access.get_case_for_user(m, case_id)
     access.require_edit(m, case)
     form = StatusForm(request.POST)
@@ -332,7 +328,6 @@ def case_status(request, case_id):
 @require_POST
 def entry_create(request, case_id):
     m = _m(request)
-    access.require_edit(m)
     case = access.get_case_for_user(m, case_id)
     access.require_edit(m, case)
     form = EntryForm(request.POST)
@@ -351,7 +346,6 @@ def entry_create(request, case_id):
 
 def entry_amend(request, entry_id):
     m = _m(request)
-    access.require_edit(m)
     entry = access.get_entry_for_user(m, entry_id)
     access.require_edit(m, entry)
     initial = {"kind": entry.kind, "occurred_at": timezone.localtime(entry.occurred_at), "body": entry.body,
@@ -382,7 +376,6 @@ def entry_amend(request, entry_id):
 @require_POST
 def entry_error(request, entry_id):
     m = _m(request)
-    access.require_edit(m)
     entry = access.get_entry_for_user(m, entry_id)
     access.require_edit(m, entry)
     form = EnteredInErrorForm(request.POST)
