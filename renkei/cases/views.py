@@ -298,6 +298,8 @@ def case_edit(request, case_id):
         else:
             messages.success(request, "ケースを更新しました。")
             return redirect("cases:case_detail", case.pk)
+    if request.method == "GET":  # the form shows the case's summary and needs assessment
+        actions.log_read(request, m, "case.viewed", case, case.person, [RECORDS])
     return render(request, "cases/case_edit.html", {
         "form": form, "case": case, "theirs": theirs, "theirs_needs": _needs_rows(theirs) if theirs else None})
 

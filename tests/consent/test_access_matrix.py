@@ -42,7 +42,7 @@ NOT_PERSON_PARAMS = {"membership_id", "organization_id", "service_id", "schedule
 PERSONLESS_KINDS = {"visit_request"}
 # Entry forms whose GET shows only the person's name above an empty (or own-write) form; the write they
 # lead to is audited. Any other GET route that answers 200 must write a read entry naming the person.
-ENTRY_FORMS = {"cases/persons/<int:person_id>/cases/new/", "cases/<int:case_id>/edit/",
+ENTRY_FORMS = {"cases/persons/<int:person_id>/cases/new/",
                "consent/persons/<int:person_id>/new/", "consent/persons/<int:person_id>/disclosures/new/",
                "referrals/case/<int:case_id>/new/", "conferences/cases/<int:case_id>/team/purpose/",
                "conferences/cases/<int:case_id>/new/", "discharge/cases/<int:case_id>/plan/new/",
