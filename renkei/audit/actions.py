@@ -8,6 +8,11 @@ from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
 
+# Rows other apps lock in the same transactions as the chain head, locked *before* it so that every
+# transaction takes them in one order (no deadlock): e.g. the grant epoch (renkei.cases.grant_cache),
+# which a write to a consent, referral or record takes, before or after its audit entry.
+LOCK_FIRST: list = []
+
 
 def client_ip(request) -> str | None:
     if request is None:
@@ -44,6 +49,8 @@ def log_event(
         if organisation is None and getattr(request, "membership", None) is not None:
             organisation = request.membership.organisation
     with transaction.atomic():
+        for lock in LOCK_FIRST:
+            lock()
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
             at=timezone.now(),

@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from . import grant_cache
 from .models import Case, Consultation, Person, RecordEntry, SearchDocument
 
 BASIC = "基本情報"
@@ -43,7 +44,14 @@ def register_grant(kind: str, grant: Grant) -> Grant:
     (such a grant is applied through a correlated EXISTS, so it may use multi-valued joins)."""
     if grant not in _GRANTS[kind]:
         _GRANTS[kind].append(grant)
+        grant_cache.clear()  # results evaluated without it no longer hold
     return grant
+
+
+def unregister_grant(kind: str, grant: Grant) -> None:
+    """Remove a grant (tests of the registry)."""
+    _GRANTS[kind].remove(grant)
+    grant_cache.clear()
 
 
 @functools.cache
@@ -132,8 +140,16 @@ def _evaluate(kind: str, membership):
 
 
 def shared_ids(kind: str, membership):
-    """`_evaluate`, once per member and kind inside `grants_per_request()`."""
-    return per_request(("cases.shared", kind, *member_key(membership)), lambda: _evaluate(kind, membership))
+    """`_evaluate`, once per member and kind inside `grants_per_request()`, and reused across requests
+    while no grant table has changed and no time boundary has passed (`grant_cache`)."""
+    key = ("cases.shared", kind, *member_key(membership))
+    return per_request(key, lambda: grant_cache.cached(
+        (*key, membership.organisation.type_id), lambda: _evaluate(kind, membership), _token))
+
+
+def _token():
+    """The grant epoch's token, read once per `grants_per_request()` block."""
+    return per_request(("grant_cache.token",), grant_cache.current_token)
 
 
 def member_key(membership) -> tuple:
@@ -170,7 +186,8 @@ def _team(membership):
         if len(rows) > MAX_IDS:
             return None
         return frozenset(case for case, _ in rows), frozenset(person for _, person in rows)
-    return per_request(("cases.team", *member_key(membership)), compute)
+    key = ("cases.team", *member_key(membership))
+    return per_request(key, lambda: grant_cache.cached(key, compute, _token))
 
 
 def _team_cases(membership):

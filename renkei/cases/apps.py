@@ -10,4 +10,27 @@ class CasesConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import checks  # noqa: F401 — registers the system checks
+        from django.db.models.signals import post_migrate
+
+        from renkei.accounts.models import Organisation, OrganisationType
+
+        from . import (
+            checks,  # noqa: F401 — registers the system checks
+            grant_cache,
+        )
+        from .models import Case, Consultation, Person, RecordEntry
+
+        # What the cases grants read (grant_cache: a change of these ends the cached grants at once).
+        grant_cache.grant_tables(Person, ["organisation"])
+        grant_cache.grant_tables(Case, ["organisation", "person", "lead"])
+        grant_cache.grant_tables(Case.co_workers.through)
+        grant_cache.grant_tables(Consultation, ["organisation", "person"])
+        grant_cache.grant_tables(RecordEntry, ["case"])
+        grant_cache.grant_tables(Organisation, ["type"])  # consents addressed to an organisation type
+        grant_cache.grant_tables(OrganisationType)  # what a role may see depends on the organisation's type
+        from renkei.audit.actions import LOCK_FIRST
+
+        if grant_cache.lock_epoch not in LOCK_FIRST:
+            LOCK_FIRST.append(grant_cache.lock_epoch)
+        post_migrate.connect(grant_cache.install_triggers, sender=self,
+                             dispatch_uid="renkei.cases.grant_cache.install_triggers")

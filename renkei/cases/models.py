@@ -280,3 +280,13 @@ class SearchDocument(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+
+
+class GrantEpoch(models.Model):
+    """One row whose `token` database triggers change whenever a table the sharing grants read changes
+    (see grant_cache.py): the evaluated grants are reused only while it stays the same."""
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "共有範囲の世代"

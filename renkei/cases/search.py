@@ -12,6 +12,7 @@ kana folding. Only what the worker may see (access layer), newest first, the mat
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -118,14 +119,26 @@ def search_records(membership, raw_query, limit: int = 50) -> list[Hit]:
     query = clean_query(raw_query)
     if not query:
         return []
+    visible = SearchDocument.objects.filter(access.search_visibility(membership))
     if connection.vendor == "sqlite" and len(query) >= 3:
-        visible = SearchDocument.objects.filter(access.search_visibility(membership))
         ids = fts_newest(visible, query, limit)
-        docs = (SearchDocument.objects.filter(pk__in=ids).select_related("person", "case")
-                .order_by("-occurred_at", "-id"))
     else:
-        docs = records_queryset(membership, query)[:limit]
+        ids = list(_matching(query).filter(access.search_visibility(membership))
+                   .order_by("-occurred_at", "-id").values_list("id", flat=True)[:limit])
+    docs = _hits_page(ids)
     return [Hit(doc, highlight(doc.text, query)) for doc in docs]
+
+
+def _hits_page(ids: list[int]):
+    """The documents `ids`, newest first, with what a result line shows (person's name, case number)."""
+    if not ids:
+        return []
+    return (SearchDocument.objects.filter(pk__in=ids).select_related("person", "case")
+            .only(*HIT_FIELDS).order_by("-occurred_at", "-id"))
+
+
+HIT_FIELDS = ("id", "consultation_id", "entry_id", "organisation_id", "person_id", "case_id", "occurred_at", "text",
+              "person__id", "person__name", "case__id", "case__number")
 
 
 def records_queryset(membership, query: str):
@@ -137,21 +150,11 @@ def records_queryset(membership, query: str):
 FIRST_BATCH, MAX_BATCH = 256, 16384
 
 
-def _fts_ids(query: str, low=None, upper=None) -> RawSQL:
-    sql, params = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", ['"' + query.replace('"', '""') + '"']
-    if low is not None:
-        sql, params = sql + " AND rowid >= %s", [*params, low]
-    if upper is not None:
-        sql, params = sql + " AND rowid < %s", [*params, upper]
-    return RawSQL(sql, params)
-
-
 def _none_written_earlier(cursor, after, low: int, budget: int) -> bool:
-    """True when no document with an id below `low` is dated after `after`. Reads at most `budget`
-    entries of the occurred_at index (oldest first); False when that does not settle it."""
+    """True when no document with an id below `low` is dated after `after` (as stored). Reads at most
+    `budget` entries of the occurred_at index (oldest first); False when that does not settle it."""
     cursor.execute("SELECT count(*), COALESCE(MAX(id < %s), 0) FROM (SELECT id FROM cases_searchdocument "
-                   "WHERE occurred_at > %s ORDER BY occurred_at LIMIT %s)",
-                   [low, connection.ops.adapt_datetimefield_value(after), budget])
+                   "WHERE occurred_at > %s ORDER BY occurred_at LIMIT %s)", [low, after, budget])
     seen, earlier = cursor.fetchone()
     return seen < budget and not earlier
 
@@ -164,22 +167,32 @@ def fts_newest(visible, query: str, limit: int) -> list[int]:
     newest-written end in growing batches. Documents are written roughly in time order (a record may be
     dated in the past), so the walk stops as soon as no document written earlier — of any text — is dated
     after the `limit`-th hit found so far: the result is exact whatever the order, and a common word is
-    answered from its last few hundred matches instead of sorting all of them."""
+    answered from its last few hundred matches instead of sorting all of them.
+
+    Each batch is one statement: the batch of matches (a CTE), its lowest id and size, and those of its
+    documents the worker may see (the access layer's condition, compiled once)."""
+    try:
+        visible_sql, visible_params = visible.values_list("occurred_at", "id").order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    joiner = " AND " if visible.query.where else " WHERE "
+    phrase = '"' + query.replace('"', '""') + '"'
     found: list[tuple] = []
     upper, batch = None, FIRST_BATCH
     with connection.cursor() as cursor:
         while True:
-            inner, params = _fts_ids(query, upper=upper).sql, list(_fts_ids(query, upper=upper).params)
-            cursor.execute(f"SELECT min(rowid), count(*) FROM ({inner} ORDER BY rowid DESC LIMIT %s)",
-                           [*params, batch])
-            low, n = cursor.fetchone()
-            if not n:
-                break
-            window = visible.filter(id__in=_fts_ids(query, low, upper), id__gte=low)
-            if upper is not None:
-                window = window.filter(id__lt=upper)
-            found.extend(window.values_list("occurred_at", "id").order_by())
-            if n < batch:
+            below = "" if upper is None else " AND rowid < %s"
+            cursor.execute(
+                f"WITH batch AS MATERIALIZED (SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{below} "
+                "ORDER BY rowid DESC LIMIT %s) "
+                "SELECT 0, (SELECT min(id) FROM batch), (SELECT count(*) FROM batch) UNION ALL "
+                f"SELECT 1, * FROM ({visible_sql}{joiner}cases_searchdocument.id IN (SELECT id FROM batch))",
+                [phrase, *([] if upper is None else [upper]), batch, *visible_params])
+            rows = cursor.fetchall()
+            head = next(row for row in rows if row[0] == 0)
+            low, n = head[1], head[2]
+            found.extend((occurred, pk) for flag, occurred, pk in rows if flag == 1)
+            if not n or n < batch:
                 break
             upper, batch = low, min(batch * 4, MAX_BATCH)
             if len(found) >= limit:

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from renkei.cases.access import BASIC, NOTHING, RECORDS, cases_visible_to, register_grant
+from renkei.cases.grant_cache import grant_tables
 from renkei.cases.models import Case
 from renkei.consent.access import basis_label, scopes_shared_with
 
@@ -70,6 +71,8 @@ def _team_person_grant(m) -> Q:
 
 register_grant("case", _team_case_grant)
 register_grant("person", _team_person_grant)
+grant_tables(TeamMember)
+grant_tables(SupportTeam, ["case"])
 
 
 # --- teams ------------------------------------------------------------------------------------------------

@@ -3,8 +3,10 @@ another organisation see a person, and how much of them (scopes, per field group
 
 Public interface (other apps call these): `active_consents`, `sharing_basis`, `scopes_shared_with`,
 `basis_label`, `read_context`. The grants registered with `renkei.cases.access.register_grant` (see
-apps.py) use the same querysets, so pages, API, search and exports agree. Withdrawal and expiry are
-evaluated on every request: nothing is cached.
+apps.py) use the same querysets, so pages, API, search and exports agree. Withdrawal and expiry take
+effect at once: the grants' results are reused across requests only while none of the tables they
+read has changed and no time boundary (`next_time_boundary`, local midnight) has passed — see
+renkei.cases.grant_cache.
 """
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
@@ -88,6 +90,18 @@ def active_breakglass(membership, person=None) -> QuerySet:
     qs = BreakGlassAccess.objects.filter(user=membership.user, organisation=membership.organisation,
                                          started_at__lte=now, expires_at__gt=now)
     return qs.filter(person=person) if person is not None else qs
+
+
+def next_time_boundary(now):
+    """The next instant after `now` at which a grant changes by the clock alone (for the grant cache;
+    dates — consent periods, disclosure ends — change at local midnight, which the cache knows): a
+    break-glass access starting or ending, a disclosure dated ahead taking effect."""
+    from django.db.models import Min
+
+    instants = [BreakGlassAccess.objects.filter(started_at__gt=now).aggregate(t=Min("started_at"))["t"],
+                BreakGlassAccess.objects.filter(expires_at__gt=now).aggregate(t=Min("expires_at"))["t"],
+                Disclosure.objects.filter(at__gt=now).aggregate(t=Min("at"))["t"]]
+    return min((t for t in instants if t is not None), default=None)
 
 
 def sharing_basis(person, organisation, scope) -> Consent | Disclosure | None:

@@ -19,6 +19,14 @@ class ConsentConfig(AppConfig):
 
         for kind in ("person", "case", "consultation"):  # entries follow their case
             register_grant(kind, _Grant(kind, partial(grant_q, kind)))
+        from renkei.cases import grant_cache
+
+        from .access import next_time_boundary
+        from .models import BreakGlassAccess, Consent, Disclosure
+
+        for model in (Consent, Disclosure, BreakGlassAccess):
+            grant_cache.grant_tables(model)
+        grant_cache.time_boundary(next_time_boundary)
 
 
 class _Grant:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from renkei.cases import access as case_access
 from renkei.cases.access import BASIC, RECORDS
+from renkei.cases.models import Case
 from renkei.consent.access import active_consents
 
 from . import reference
@@ -72,14 +73,16 @@ def plans_visible_to(m) -> QuerySet:
         return DischargePlan.objects.none()
     q = Q(pk__in=[])
     if can_view(m):
-        q |= Q(organisation=m.organisation) | Q(case__lead=m.user) | Q(case__co_workers=m.user)
+        # the case team without a multi-valued join (no duplicate rows, and the database can start from
+        # one case when the caller filters by it)
+        q |= Q(organisation=m.organisation) | Q(case__lead=m.user) | Q(
+            case__in=Case.co_workers.through.objects.filter(user=m.user).values("case"))
     if m.has_perm("person.view") or m.has_perm("shared.view"):
         q |= Q(pk__in=handovers_in_force(m.organisation).values("plan"))
     if m.has_perm("shared.view"):
         consents = active_consents(None, m.organisation, [reference.plan_scope()])
         q |= Exists(consents.filter(person=OuterRef("person"), owner=OuterRef("organisation")))
-    ids = DischargePlan.objects.filter(q).values("pk")
-    return DischargePlan.objects.filter(pk__in=ids).select_related("person", "case", "organisation", "consent")
+    return DischargePlan.objects.filter(q).select_related("person", "case", "organisation", "consent")
 
 
 def get_plan_for_user(m, plan_id) -> DischargePlan:

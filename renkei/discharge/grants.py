@@ -5,8 +5,10 @@ of the case stay where they were: no case, consultation or entry grant is added.
 from django.db.models import Q
 
 from renkei.cases.access import NOTHING, register_grant
+from renkei.cases.grant_cache import grant_tables
 
 from .access import handovers_in_force
+from .models import DischargePlan, PlanHandover
 
 
 def handed_over_person(m, prefix="") -> Q:
@@ -17,3 +19,5 @@ def handed_over_person(m, prefix="") -> Q:
 
 
 register_grant("person", handed_over_person)
+grant_tables(PlanHandover)
+grant_tables(DischargePlan, ["person"])

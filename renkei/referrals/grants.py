@@ -11,6 +11,7 @@ the consent layer on every request), so a withdrawal ends the access at once.
 from django.db.models import Q
 
 from renkei.cases import access as cases_access
+from renkei.cases import grant_cache
 from renkei.cases.access import BASIC, RECORDS
 
 from . import reference, sharing
@@ -68,3 +69,4 @@ def register() -> None:
     cases_access.register_grant("case", case_grant)
     cases_access.register_grant("entry", entry_grant)
     cases_access.register_grant("consultation", consultation_grant)
+    grant_cache.grant_tables(Referral)

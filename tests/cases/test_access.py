@@ -144,4 +144,4 @@ def test_a_later_layer_can_add_visibility_in_one_place(pref, world):
         assert list(access.persons_visible_to(mallory)) == [world["person"]]
         assert not access.cases_visible_to(mallory).exists()
     finally:
-        access._GRANTS["person"].remove(consent_grant)
+        access.unregister_grant("person", consent_grant)

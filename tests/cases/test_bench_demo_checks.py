@@ -13,7 +13,7 @@ def test_a_small_benchmark_runs_and_reports_every_figure(db):
     summary = bench.run(out, options={"persons": 400, "entries": 2000, "consultations": 400}, write=False, repeat=3)
     assert (summary["rows"], summary["persons"], summary["entries"]) == (2400, 400, 2000)
     for key in ["case_page_p95_ms", "search_p95_ms", "search_short_p95_ms", "scan_p95_ms",
-                "consultation_save_p95_ms", "search_rare_p95_ms"]:
+                "consultation_save_p95_ms", "search_rare_p95_ms", "search_cold_p95_ms"]:
         assert summary[key] > 0
     assert "就労支援事" in out.getvalue() and "case_page" in out.getvalue()
 

@@ -18,6 +18,7 @@ def case_referrals(context, case):
         return {"panel": None}
     can_send = access.can_send(m) and cases_access.can_edit(m)
     return {"panel": {
-        "case": case, "referrals": list(access.referrals_visible_to(m).filter(case=case).order_by("-created_at")[:10]),
+        "case": case, "referrals": list(access.referrals_visible_to(m).filter(case=case).select_related(None)
+                                        .select_related("to_organisation").order_by("-created_at")[:10]),
         "chain": tarai.chain_for(m, case.person), "escalation": escalation.suggestion(m, case) if can_send else None,
     }}

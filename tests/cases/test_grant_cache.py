@@ -1,0 +1,147 @@
+"""The cache of evaluated sharing grants (renkei.cases.grant_cache): reused while nothing they read has
+changed, never stale — a change of any table the grants read, a rollback, or the clock ends it."""
+
+import datetime as dt
+import re
+from unittest import mock
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from renkei.accounts.models import Membership
+from renkei.cases import access, grant_cache
+from renkei.consent import actions as consent_actions
+from tests.consent.conftest import consent_to, world  # noqa: F401 — fixtures
+
+TABLE = re.compile(r'(?:FROM|JOIN)\s+"?([a-z_][a-z0-9_]*)"?', re.IGNORECASE)
+KINDS = ("person", "case", "consultation", "entry")
+
+
+def _evaluate_everything(membership):
+    """Every grant of every kind for `membership`, evaluated afresh (no cache, no request scope)."""
+    for kind in KINDS:
+        access._evaluate(kind, membership)
+        for grant in access._GRANTS[kind]:
+            access._grant_q(grant, membership)
+    access.editability("person", membership)
+
+
+def test_every_table_the_grants_read_changes_the_epoch(db):
+    """Evaluate every grant for every member of the demo prefecture (consents, disclosures, referrals,
+    support teams, hand-overs, break-glass) and read the SQL: each table it reads must be declared, and
+    carry the triggers. A new grant reading a new table fails here until the table is declared."""
+    from renkei.demo.loader import load_demo
+
+    load_demo()
+    memberships = list(Membership.objects.filter(is_active=True).select_related("user", "organisation"))
+    assert len(memberships) > 10
+    with CaptureQueriesContext(connection) as ctx:
+        for m in memberships:
+            _evaluate_everything(m)
+    read = {table for query in ctx.captured_queries for table in TABLE.findall(query["sql"])}
+    read -= {"cases_search_fts", grant_cache.EPOCH_TABLE}
+    declared = set(grant_cache.declared_tables())
+    assert {"consent_consent", "referrals_referral", "conferences_teammember", "cases_case"} <= read
+    assert read <= declared, f"grants read tables without epoch triggers: {sorted(read - declared)}"
+    assert declared <= grant_cache.installed_tables()
+
+
+def test_cached_grants_are_reused_until_a_grant_table_changes(pref, world, consent_to):  # noqa: F811
+    mallory = pref.memberships.mallory
+    with access.grants_per_request():
+        assert access.shared_ids("person", mallory) == frozenset()
+    with CaptureQueriesContext(connection) as ctx, access.grants_per_request():
+        assert access.shared_ids("person", mallory) == frozenset()
+    assert [q["sql"] for q in ctx.captured_queries] == [f"SELECT token FROM {grant_cache.EPOCH_TABLE} WHERE id = 1"]
+    consent_to(world["person"], organisation=pref.orgs.wakaba)
+    with access.grants_per_request():
+        assert access.shared_ids("person", mallory) == frozenset({world["person"].pk})
+
+
+def test_withdrawal_ends_access_at_once_with_the_cache_warm(pref, world, consent_to):  # noqa: F811
+    mallory = pref.memberships.mallory
+    consent = consent_to(world["person"], organisation=pref.orgs.wakaba)
+    for _ in range(2):
+        assert access.persons_visible_to(mallory).filter(pk=world["person"].pk).exists()
+    consent_actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent,
+                                        method="oral", note="電話で撤回の申し出")
+    assert not access.persons_visible_to(mallory).filter(pk=world["person"].pk).exists()
+
+
+def test_a_new_record_of_a_shared_person_is_seen_at_once(pref, world, consent_to, make_consultation):  # noqa: F811
+    from renkei.cases.models import Consultation
+
+    mallory = pref.memberships.mallory
+    consent_to(world["person"], organisation=pref.orgs.wakaba, scopes=("基本情報", "相談・経過記録"))
+    before = set(access.consultations_visible_to(mallory).values_list("pk", flat=True))
+    assert world["consultation"].pk in before
+    new = make_consultation(membership=pref.memberships.alice, person=world["person"], content="追加の相談")
+    assert isinstance(new, Consultation)
+    assert new.pk in set(access.consultations_visible_to(mallory).values_list("pk", flat=True))
+
+
+def test_break_glass_expiry_ends_access_without_any_write(pref, world):  # noqa: F811
+    mallory = pref.memberships.mallory
+    glass = consent_actions.do_open_breakglass(request=None, membership=mallory, person=world["person"],
+                                               reason="夜間に警察から保護の連絡があったため", legal_basis="apppi-27-1-2")
+    assert access.persons_visible_to(mallory).filter(pk=world["person"].pk).exists()
+    assert access.persons_visible_to(mallory).filter(pk=world["person"].pk).exists()  # from the cache
+    later = glass.expires_at + dt.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert not access.persons_visible_to(mallory).filter(pk=world["person"].pk).exists()
+
+
+def test_every_entry_ends_at_local_midnight(db):
+    now = timezone.make_aware(dt.datetime(2026, 11, 25, 23, 59, 30))
+    grant_cache.clear()
+    until = grant_cache._expiry("token", now)
+    assert timezone.localtime(until) == timezone.make_aware(dt.datetime(2026, 11, 26, 0, 0))
+
+
+def test_a_rolled_back_change_never_brings_its_token_back(pref, world, consent_to):  # noqa: F811
+    before = grant_cache.current_token()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        consent_to(world["person"], organisation=pref.orgs.wakaba)
+        inside = grant_cache.current_token()
+        raise RuntimeError
+    assert grant_cache.current_token() == before != inside
+    consent_to(world["person"], organisation=pref.orgs.wakaba)
+    assert grant_cache.current_token() not in (before, inside)
+
+
+def test_updates_that_leave_the_read_columns_alone_keep_the_epoch(pref, world):  # noqa: F811
+    from renkei.cases.models import Case
+
+    before = grant_cache.current_token()
+    Case.objects.filter(pk=world["case"].pk).update(summary="要約を更新")
+    assert grant_cache.current_token() == before
+    Case.objects.filter(pk=world["case"].pk).update(lead=pref.users.bob)
+    assert grant_cache.current_token() != before
+
+
+def test_without_the_epoch_row_nothing_is_cached(pref, world):  # noqa: F811
+    from renkei.cases.models import GrantEpoch
+
+    GrantEpoch.objects.all().delete()
+    calls = []
+    for _ in range(2):
+        grant_cache.cached(("test",), lambda: calls.append(1) or frozenset())
+    assert len(calls) == 2
+
+
+def test_the_audit_log_locks_the_epoch_before_its_chain_head(db):
+    """A write to a grant table locks the epoch row, its audit entry the chain head: every transaction
+    takes the two in one order (epoch first), so two writers never deadlock on PostgreSQL."""
+    from renkei.audit.actions import log_event
+
+    with CaptureQueriesContext(connection) as ctx:
+        log_event("test.locks")
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    head = next(i for i, sql in enumerate(sqls) if "audit_auditchainhead" in sql)
+    if connection.vendor == "postgresql":
+        epoch = next(i for i, sql in enumerate(sqls) if grant_cache.EPOCH_TABLE in sql and "FOR UPDATE" in sql)
+        assert epoch < head
+    else:  # one writer at a time: no row locks
+        assert not any(grant_cache.EPOCH_TABLE in sql for sql in sqls[:head])
