@@ -46,8 +46,20 @@ test-sqlite:
 test-postgres:
 	$(MAKE) test DB=postgres
 
+# `make bench`: SQLite, then PostgreSQL when a server answers at BENCH_PG_URL (each on a throwaway
+# test database); `make bench DB=sqlite|postgres` for one. Sizes: BENCH_ARGS="--persons N --entries N".
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/renkei_bench
 bench: setup
-	$(PY) manage.py bench
+ifeq ($(DB),)
+	DATABASE_URL= $(PY) manage.py bench $(BENCH_ARGS)
+	@if $(PY) -c "import sys, psycopg; psycopg.connect('$(BENCH_PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(BENCH_PG_URL) $(PY) manage.py bench $(BENCH_ARGS); \
+	else echo "PostgreSQL ($(BENCH_PG_URL)) did not answer: measured on SQLite only"; fi
+else ifeq ($(DB),sqlite)
+	DATABASE_URL= $(PY) manage.py bench $(BENCH_ARGS)
+else
+	$(PY) manage.py bench $(BENCH_ARGS)
+endif
 
 clean:
 	rm -rf $(VENV) var staticfiles

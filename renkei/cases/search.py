@@ -122,6 +122,8 @@ def search_records(membership, raw_query, limit: int = 50) -> list[Hit]:
     visible = SearchDocument.objects.filter(access.search_visibility(membership))
     if connection.vendor == "sqlite" and len(query) >= 3:
         ids = fts_newest(visible, query, limit)
+    elif connection.vendor == "sqlite":
+        ids = short_newest(membership, query, limit)
     else:
         ids = list(_matching(query).filter(access.search_visibility(membership))
                    .order_by("-occurred_at", "-id").values_list("id", flat=True)[:limit])
@@ -148,6 +150,22 @@ def records_queryset(membership, query: str):
 
 
 FIRST_BATCH, MAX_BATCH = 256, 16384
+NEWEST_WINDOWS = (2_000, 20_000)
+
+
+def short_newest(membership, query: str, limit: int) -> list[int]:
+    """1–2 characters on SQLite, where a trigram index cannot help: the LIKE is tried first on the newest
+    documents only (the occurred_at index read backwards), in growing windows, and on the whole table
+    only when a window holds fewer than `limit` matches the worker may see. Exact: when the newest N
+    documents hold `limit` visible matches, no older document can be among the newest `limit`."""
+    matching = (_matching(query).filter(access.search_visibility(membership))
+                .order_by("-occurred_at", "-id").values_list("id", flat=True))
+    for window in NEWEST_WINDOWS:
+        newest = RawSQL("SELECT id FROM cases_searchdocument ORDER BY occurred_at DESC, id DESC LIMIT %s", [window])
+        ids = list(matching.filter(id__in=newest)[:limit])
+        if len(ids) >= limit:
+            return ids
+    return list(matching[:limit])
 
 
 def _none_written_earlier(cursor, after, low: int, budget: int) -> bool:

@@ -17,6 +17,7 @@ def _reference(membership, query, limit=50):
 def test_the_search_finds_the_newest_matches_whatever_order_they_were_written_in(db, monkeypatch):
     monkeypatch.setattr(search, "FIRST_BATCH", 4)
     monkeypatch.setattr(search, "MAX_BATCH", 16)
+    monkeypatch.setattr(search, "NEWEST_WINDOWS", (8, 64))  # 1–2 characters: the newest-first windows
     with transaction.atomic():
         built = bench_data.build(persons=60, entries=600, consultations=150, seed=7)
     m = built.membership
