@@ -2,8 +2,9 @@
 
 One function, `search_records`, branches on `connection.vendor`:
 - SQLite: the FTS5 table `cases_search_fts` (trigram tokenizer, external content = SearchDocument,
-  kept in sync by triggers; see migration 0002). A trigram index cannot match 1–2 characters, so
-  such queries fall back to a LIKE scan of the same normalised text.
+  kept in sync by triggers; see migration 0002), read newest-written first (`fts_newest`). A trigram
+  index cannot match 1–2 characters, so such queries use LIKE on the same normalised text, over the
+  newest documents first (`short_newest`).
 - PostgreSQL: `ILIKE '%q%'`, served by a pg_trgm GIN index on the same column (migration 0002).
 Text is normalised the same way at write and query time (NFKC, spaces collapsed); names also by
 kana folding. Only what the worker may see (access layer), newest first, the match highlighted.

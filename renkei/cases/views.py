@@ -29,7 +29,7 @@ from .forms import (
     StatusForm,
 )
 from .guidance_panel import guidance_for
-from .timeline import case_timeline
+from .timeline import case_timeline, timeline_html
 from .versioning import StaleVersion
 
 
@@ -264,9 +264,11 @@ def case_detail(request, case_id):
     case = access.get_case_for_user(m, case_id)
     actions.log_read(request, m, "case.viewed", case, case.person, [BASIC, RECORDS])
     current = reference.status(case.status)
+    can_edit = access.can_edit_object(m, case)
     return render(request, "cases/case_detail.html", {
-        "case": case, "person": case.person, "can_edit": access.can_edit_object(m, case), "needs": _needs_rows(case),
-        "timeline": case_timeline(m, case), "guidance": guidance_for(case, m),
+        "case": case, "person": case.person, "can_edit": can_edit, "needs": _needs_rows(case),
+        "timeline_html": timeline_html(case_timeline(m, case), can_edit),
+        "guidance": guidance_for(case, m),
         "entry_form": EntryForm(), "status_form": StatusForm(initial={"version": case.version}),
         "transitions": [(code, reference.names("statuses")[code]) for code in current["to"]],
         "status_changes": case.status_changes.select_related("by"),
