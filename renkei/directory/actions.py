@@ -10,6 +10,7 @@ from renkei.audit.actions import log_event
 
 from .importer import import_payload
 from .models import Schedule, Service, ServiceArea, ServiceCapacity, ServiceTerm, Unit
+from .tabular_import import import_package
 
 ORG_FIELDS = ["name", "alternate_name", "description", "email", "website", "legal_status", "last_verified"]
 SERVICE_FIELDS = ["name", "alternate_name", "description", "status", "eligibility_description", "minimum_age",
@@ -31,6 +32,12 @@ def do_import_hsds(*, payload, request=None, maintainer=None):
     """All or nothing; raises importer.DirectoryImportError with one Japanese line per problem.
     With `maintainer` (an upload through the UI) only entries that organisation maintains may change."""
     return import_payload(payload, request=request, maintainer=maintainer)
+
+
+@transaction.atomic
+def do_import_hsds_tabular(*, source, request=None, maintainer=None):
+    """The same import from a tabular data package (ZIP bytes, or a directory or ZIP `Path`)."""
+    return import_package(source, request=request, maintainer=maintainer)
 
 
 @transaction.atomic

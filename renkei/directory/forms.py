@@ -108,7 +108,8 @@ class ScheduleForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="HSDS JSON ファイル", help_text="サービス・機関、その一覧ページ、またはその配列（UTF-8）")
+    file = forms.FileField(label="HSDS ファイル（JSON または ZIP）",
+                           help_text="JSON（UTF-8）か、書き出した CSV データパッケージの ZIP（Excel で編集したものも可）")
 
 
 class MatchForm(forms.Form):

@@ -134,17 +134,29 @@ def schedule_delete(request, organization_id, service_id, schedule_id):
     return redirect("directory:service_edit", service.organization_id, service.pk)
 
 
+def _import_upload(request, upload):
+    """A .zip (or ZIP content) is the CSV data package; anything else must be HSDS JSON."""
+    content = upload.read()
+    maintainer = request.membership.organisation
+    if upload.name.lower().endswith(".zip") or content[:4] == b"PK\x03\x04":
+        return actions.do_import_hsds_tabular(source=content, request=request, maintainer=maintainer)
+    if upload.name.lower().endswith(".csv"):
+        raise DirectoryImportError(["CSV は一つずつではなく、書き出した ZIP（CSV データパッケージ）にまとめて取り込んでください。"])
+    try:
+        payload = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise DirectoryImportError(["HSDS の JSON（UTF-8）または CSV データパッケージの ZIP として読めません。"
+                                    "ファイルを確認してください。"]) from None
+    return actions.do_import_hsds(payload=payload, request=request, maintainer=maintainer)
+
+
 def import_view(request):
     require_perm(request, "directory.edit")
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            payload = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
-            result = actions.do_import_hsds(payload=payload, request=request,
-                                            maintainer=request.membership.organisation)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            errors = ["JSON（UTF-8）として読めません。ファイルを確認してください。"]
+            result = _import_upload(request, form.cleaned_data["file"])
         except DirectoryImportError as error:
             errors = error.errors
         else:
