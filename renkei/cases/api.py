@@ -315,7 +315,7 @@ def case_out(c) -> dict:
     return {"id": c.pk, "number": c.number, "person_id": c.person_id, "person_name": c.person.name,
             "organisation": c.organisation.name, "status": c.status, "status_name": c.status_name,
             "closure_reason": c.closure_reason, "complexity": c.complexity, "needs": c.needs, "summary": c.summary,
-            "lead_id": c.lead_id, "co_worker_ids": sorted(c.co_workers.values_list("pk", flat=True)),
+            "lead_id": c.lead_id, "co_worker_ids": sorted(u.pk for u in c.co_workers.all()),
             "opened_at": c.opened_at, "closed_at": c.closed_at, "version": c.version}
 
 
@@ -329,12 +329,12 @@ def _co_workers(ids):
 @router.get("/cases", response={200: list[CaseOut], 404: Error}, summary="担当しているケース")
 def list_cases(request, open_only: bool = True):
     m = _membership(request)
-    qs = access.cases_visible_to(m).filter(Q(lead=request.user) | Q(co_workers=request.user)).distinct()
+    qs = access.cases_visible_to(m).filter(access.led_or_worked_on_by(request.user))
     if open_only:
         from .reference import open_statuses
 
         qs = qs.filter(status__in=open_statuses())
-    return [case_out(c) for c in qs[:200]]
+    return [case_out(c) for c in qs.prefetch_related("co_workers")[:200]]
 
 
 @router.post("/cases", response={201: CaseOut, 400: Error, 404: Error}, summary="ケースを開始")

@@ -10,13 +10,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import access, reference
-from .models import Case
 
 
 def my_open_cases(membership, user) -> QuerySet:
     """Open cases the user leads or works on, least recently contacted first (never contacted: by opening)."""
-    team = Q(lead=user) | Q(pk__in=Case.co_workers.through.objects.filter(user=user).values("case"))
-    return (access.cases_visible_to(membership).filter(team, status__in=reference.open_statuses())
+    return (access.cases_visible_to(membership).filter(access.led_or_worked_on_by(user),
+                                                       status__in=reference.open_statuses())
             .annotate(contact_at=Coalesce("last_contact_at", "opened_at")).order_by("contact_at", "id"))
 
 

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from renkei.core.text import fold_kana, normalise
 
 from . import access
-from .models import Consultation, RecordEntry, SearchDocument
+from .models import Case, Consultation, RecordEntry, SearchDocument
 
 FTS_TABLE = "cases_search_fts"
 SNIPPET_RADIUS = 40
@@ -221,16 +221,31 @@ def fts_newest(visible, query: str, limit: int) -> list[int]:
     return [pk for _, pk in sorted(found, reverse=True)[:limit]]
 
 
+MAX_NUMBER_PERSONS = 500
+
+
 def find_persons(membership, raw_query, limit: int = 30):
-    """Persons by name (width-insensitive), フリガナ (kana-folded) or case number, from one box."""
+    """Persons by name (width-insensitive), フリガナ (kana-folded) or case number, from one box.
+
+    The three matches are alternatives on the person's own columns (the persons with a matching case
+    number are read first, as ids), so PostgreSQL answers each from its trigram index (0002, 0005)
+    instead of scanning every person joined to every case."""
     query = clean_query(raw_query)
     if not query:
         return []
+    return list(persons_queryset(membership, query)[:limit])
+
+
+def persons_queryset(membership, query: str):
+    """`find_persons` as a queryset (`query` already cleaned and not empty)."""
     compact = query.replace(" ", "")
     folded = fold_kana(query)
-    condition = Q(name_search__icontains=compact) | Q(cases__number__icontains=compact)
+    by_number = list(Case.objects.filter(number__icontains=compact).order_by()
+                     .values_list("person_id", flat=True).distinct()[:MAX_NUMBER_PERSONS + 1])
+    if len(by_number) > MAX_NUMBER_PERSONS:
+        by_number = Case.objects.filter(number__icontains=compact).values("person_id")
+    condition = Q(name_search__icontains=compact) | Q(pk__in=by_number)
     if folded:
         condition |= Q(kana_folded__contains=folded)
-    visible = access.persons_visible_to(membership)
-    return list(visible.filter(pk__in=visible.filter(condition).values("pk"))
-                .select_related("municipality").order_by("kana_folded", "id")[:limit])
+    return (access.persons_visible_to(membership).filter(condition)
+            .select_related("municipality").order_by("kana_folded", "id"))

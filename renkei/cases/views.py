@@ -51,11 +51,11 @@ def _errors(form, error: ValidationError):
 @access.per_request_grants
 def index(request):
     m = _m(request)
-    mine = access.cases_visible_to(m).filter(status__in=reference.open_statuses())
-    mine = mine.filter(lead=request.user) | mine.filter(co_workers=request.user)
+    mine = access.cases_visible_to(m).filter(access.led_or_worked_on_by(request.user),
+                                             status__in=reference.open_statuses())
     recent = access.consultations_visible_to(m).order_by("-occurred_at", "-id")[:15]
     return render(request, "cases/index.html", {
-        "my_cases": mine.distinct().order_by("last_contact_at", "-opened_at"), "recent": recent,
+        "my_cases": mine.order_by("last_contact_at", "-opened_at"), "recent": recent,
         "can_edit": access.can_edit(m), "search_form": SearchForm(),
     })
 

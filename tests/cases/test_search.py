@@ -127,3 +127,25 @@ def test_postgresql_plans_a_rare_query_through_the_trigram_index(pref, make_pers
     plan = queryset[:50].explain()
     assert "cases_searchdoc_text_trgm" in plan, plan
     assert [d.consultation_id for d in queryset] == [rare.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_finds_persons_by_name_and_case_number_through_trigram_indexes(pref, make_person, make_case):
+    """`icontains` is UPPER(column) LIKE …: the trigram indexes are built on that expression (0005), and the
+    case number is matched first, as ids, so no join of every person to every case is scanned."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL pg_trgm")
+    from renkei.cases.models import Person
+
+    rare = make_person(name="鈴木 花子", kana="スズキ ハナコ")
+    case = make_case(rare)
+    Person.objects.bulk_create([
+        Person(organisation=pref.orgs.aoba, name=f"山田 太郎{i}", name_search=f"山田太郎{i}", kana=f"ヤマダ タロウ{i}",
+               kana_folded=f"やまだたろう{i}", created_by=pref.users.alice) for i in range(5000)])
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE cases_person")
+        cursor.execute("VACUUM ANALYZE cases_case")
+    plan = search.persons_queryset(pref.memberships.alice, "鈴木花子")[:30].explain()
+    assert "cases_person_name_upper_trgm" in plan, plan
+    assert search.find_persons(pref.memberships.alice, "鈴木花子") == [rare]
+    assert search.find_persons(pref.memberships.alice, case.number.lower()) == [rare]
