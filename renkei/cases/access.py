@@ -299,8 +299,14 @@ def _visible(model, kind: str, membership) -> QuerySet:
 
 # --- querysets ---------------------------------------------------------------------------------------
 def led_or_worked_on_by(user) -> Q:
-    """Cases `user` leads or is a co-worker of — without a multi-valued join (no DISTINCT needed, and no
-    scan of every case for the OR)."""
+    """Cases `user` leads or is a co-worker of: their ids read first (one UNION of two index lookups),
+    so the database starts from the worker's few cases instead of filtering every case of the
+    organisation; as subqueries when there are many."""
+    led = Case.objects.filter(lead=user).values_list("pk", flat=True).order_by()
+    co = Case.co_workers.through.objects.filter(user=user).values_list("case_id", flat=True).order_by()
+    ids = list(led.union(co)[:MAX_IDS + 1])
+    if len(ids) <= MAX_IDS:
+        return Q(pk__in=ids)
     return Q(lead=user) | Q(pk__in=Case.co_workers.through.objects.filter(user=user).values("case"))
 
 

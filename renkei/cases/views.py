@@ -53,7 +53,7 @@ def index(request):
     m = _m(request)
     mine = access.cases_visible_to(m).filter(access.led_or_worked_on_by(request.user),
                                              status__in=reference.open_statuses())
-    recent = access.consultations_visible_to(m).order_by("-occurred_at", "-id")[:15]
+    recent = search.newest(access.consultations_visible_to(m).order_by("-occurred_at", "-id"), 15)
     return render(request, "cases/index.html", {
         "my_cases": mine.order_by("last_contact_at", "-opened_at"), "recent": recent,
         "can_edit": access.can_edit(m), "search_form": SearchForm(),

@@ -44,3 +44,24 @@ def test_the_search_shows_nothing_of_other_organisations_without_a_grant(db):
         doc = hit.document
         assert (doc.organisation_id == m.organisation_id or (doc.entry_id and doc.case_id in team_cases)
                 or (doc.consultation_id and doc.person_id in team_persons))
+
+
+def test_the_newest_rows_are_found_whatever_order_they_were_written_in(pref, make_person, make_consultation):
+    """`newest` (the recent consultations list) reads the newest rows first and falls back to the whole
+    table: the same rows as one sorted query, whatever the order of writing."""
+    from django.utils import timezone
+
+    from renkei.cases import access
+    from renkei.cases.models import Consultation
+
+    person = make_person()
+    rng = random.Random(5)
+    for i in range(40):
+        make_consultation(person=person, content=f"相談{i}",
+                          occurred_at=timezone.now() - dt.timedelta(days=rng.randrange(0, 400)))
+    make_consultation(membership=pref.memberships.mallory, content="若葉町の相談")  # not visible to alice
+    visible = access.consultations_visible_to(pref.memberships.alice).order_by("-occurred_at", "-id")
+    for windows in [(2, 8), (5, 100), (1000,)]:
+        for limit in (1, 7, 15, 60):
+            assert search.newest(visible, limit, windows) == list(visible[:limit]), (windows, limit)
+    assert Consultation.objects.count() == 41
