@@ -23,6 +23,10 @@ from . import bench_data
 
 QUERIES = [("short", "家族"), ("three", "同行訪"), ("long", "就労支援事"), ("rare", bench_data.RARE)]
 LONG_QUERIES = ("three", "long", "rare")  # 3+ characters: through the index
+# Other pages a worker opens all day, server time through the test client (no targets; reported).
+PAGES = [("dashboard", "/"), ("my_cases", "/cases/"), ("search_page", "/cases/search/?q=同行訪"),
+         ("person_finder", "/cases/persons/?q=ケイソク 12"), ("case_number", "/cases/persons/?q=計測-0-00001"),
+         ("api_search", "/api/cases/search?q=就労支援事")]
 
 
 def add_arguments(parser):
@@ -55,6 +59,13 @@ def _time(fn, repeat):
         fn()
         out.append((time.perf_counter() - start) * 1000)
     return out
+
+
+def _ok(response):
+    """A page measured must be the page: anything but 200 stops the benchmark."""
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.request['PATH_INFO']}: HTTP {response.status_code}")
+    return response
 
 
 def scan(query: str, limit: int = 50) -> list[int]:
@@ -116,8 +127,12 @@ def run(out, options: dict | None = None, write: bool = True, repeat: int = 30):
 
     client = Client(SERVER_NAME="localhost")
     client.force_login(m.user)
-    page = _time(lambda: client.get(f"/cases/{case.pk}/"), repeat)
+    page = _time(lambda: _ok(client.get(f"/cases/{case.pk}/")), repeat)
     figures["case_page_p50_ms"], figures["case_page_p95_ms"] = statistics.median(page), _p(page, .95)
+    pages = {}
+    for name, url in PAGES:
+        times = _time(lambda u=url: _ok(client.get(u)), max(3, repeat // 3))
+        pages[name] = (statistics.median(times), _p(times, .95))
 
     def save():
         actions.do_log_consultation(request=None, membership=m, data={
@@ -126,6 +141,8 @@ def run(out, options: dict | None = None, write: bool = True, repeat: int = 30):
     figures["consultation_save_p50_ms"], figures["consultation_save_p95_ms"] = statistics.median(saves), _p(saves, .95)
 
     _print(out, built, documents, figures)
+    for name, (p50, p95) in pages.items():
+        out.write(f"page {name:15} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms")
     speedups = {label: figures[f"scan_{label}_p95_ms"] / figures[f"search_{label}_p95_ms"] for label in LONG_QUERIES}
     r = lambda value: round(value, 2)  # noqa: E731
     summary = {
@@ -141,6 +158,7 @@ def run(out, options: dict | None = None, write: bool = True, repeat: int = 30):
         "consultation_save_p95_ms": r(figures["consultation_save_p95_ms"]),
         "search_rare_p95_ms": r(figures["search_rare_p95_ms"]),
         "search_cold_p95_ms": r(figures["search_cold_p95_ms"]),
+        "pages_p95_ms": {name: r(p95) for name, (_p50, p95) in pages.items()},
         "scan_rare_p95_ms": r(figures["scan_rare_p95_ms"]),
     }
     out.write(f"search (3+ characters) vs scan, least speed-up: {summary['search_speedup_min']:.0f}×")
