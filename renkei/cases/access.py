@@ -171,17 +171,26 @@ def can_edit(membership) -> bool:
     return membership is not None and membership.is_active and membership.has_perm("person.edit")
 
 
+def _led_and_co_worked(user_id) -> tuple[QuerySet, QuerySet]:
+    """The cases the user leads, and those they are a co-worker of: two index lookups, to be read as one
+    UNION (an OR of the two makes PostgreSQL scan every case)."""
+    return (Case.objects.filter(lead_id=user_id),
+            Case.objects.filter(pk__in=Case.co_workers.through.objects.filter(user_id=user_id).values("case")))
+
+
+def _led_or_co_worked_q(user_id) -> Q:
+    """The same as one condition (when there are too many ids to read first)."""
+    return Q(lead_id=user_id) | Q(pk__in=Case.co_workers.through.objects.filter(user_id=user_id).values("case"))
+
+
 def _team(membership):
     """(case ids, person ids) of the cases of *other* organisations the user leads or works on (their own
     organisation's cases are granted anyway, so leaving them out changes nothing and keeps the set
     small — usually empty), read in one UNION of two index lookups (an OR of the two makes PostgreSQL
     scan every case); None when there are many."""
     def compute():
-        user_id, own = membership.user_id, membership.organisation_id
-        led = Case.objects.filter(lead_id=user_id).exclude(organisation_id=own).values_list(
-            "pk", "person_id").order_by()
-        co = Case.objects.filter(pk__in=Case.co_workers.through.objects.filter(user_id=user_id).values("case")
-                                 ).exclude(organisation_id=own).values_list("pk", "person_id").order_by()
+        led, co = (cases.exclude(organisation_id=membership.organisation_id).values_list("pk", "person_id")
+                   .order_by() for cases in _led_and_co_worked(membership.user_id))
         rows = list(led.union(co)[:MAX_IDS + 1])
         if len(rows) > MAX_IDS:
             return None
@@ -194,9 +203,8 @@ def _team_cases(membership):
     team = _team(membership)
     if team is not None:
         return team[0]
-    user_id = membership.user_id
-    return Case.objects.filter(Q(lead_id=user_id) | Q(pk__in=Case.co_workers.through.objects.filter(
-        user_id=user_id).values("case"))).exclude(organisation_id=membership.organisation_id).values("pk")
+    return Case.objects.filter(_led_or_co_worked_q(membership.user_id)).exclude(
+        organisation_id=membership.organisation_id).values("pk")
 
 
 def _team_persons(membership):
@@ -302,12 +310,9 @@ def led_or_worked_on_by(user) -> Q:
     """Cases `user` leads or is a co-worker of: their ids read first (one UNION of two index lookups),
     so the database starts from the worker's few cases instead of filtering every case of the
     organisation; as subqueries when there are many."""
-    led = Case.objects.filter(lead=user).values_list("pk", flat=True).order_by()
-    co = Case.co_workers.through.objects.filter(user=user).values_list("case_id", flat=True).order_by()
+    led, co = (cases.values_list("pk", flat=True).order_by() for cases in _led_and_co_worked(user.pk))
     ids = list(led.union(co)[:MAX_IDS + 1])
-    if len(ids) <= MAX_IDS:
-        return Q(pk__in=ids)
-    return Q(lead=user) | Q(pk__in=Case.co_workers.through.objects.filter(user=user).values("case"))
+    return Q(pk__in=ids) if len(ids) <= MAX_IDS else _led_or_co_worked_q(user.pk)
 
 
 def persons_visible_to(membership) -> QuerySet:

@@ -4,7 +4,7 @@ One function, `search_records`, branches on `connection.vendor`:
 - SQLite: the FTS5 table `cases_search_fts` (trigram tokenizer, external content = SearchDocument,
   kept in sync by triggers; see migration 0002), read newest-written first (`fts_newest`). A trigram
   index cannot match 1–2 characters, so such queries use LIKE on the same normalised text, over the
-  newest documents first (`short_newest`).
+  newest documents first (`newest`).
 - PostgreSQL: `ILIKE '%q%'`, served by a pg_trgm GIN index on the same column (migration 0002).
 Text is normalised the same way at write and query time (NFKC, spaces collapsed); names also by
 kana folding. Only what the worker may see (access layer), newest first, the match highlighted.
@@ -120,34 +120,31 @@ def search_records(membership, raw_query, limit: int = 50) -> list[Hit]:
     query = clean_query(raw_query)
     if not query:
         return []
-    visible = SearchDocument.objects.filter(access.search_visibility(membership))
-    if connection.vendor == "sqlite" and len(query) >= 3:
-        ids = fts_newest(visible, query, limit)
-    elif connection.vendor == "sqlite":
-        ids = short_newest(membership, query, limit)
-    else:
-        ids = list(_matching(query).filter(access.search_visibility(membership))
-                   .order_by("-occurred_at", "-id").values_list("id", flat=True)[:limit])
-    docs = _hits_page(ids)
+    with access.grants_per_request():  # the grants and the epoch token read once for the whole search
+        if connection.vendor == "sqlite" and len(query) >= 3:
+            ids = fts_newest(access.search_documents_visible_to(membership), query, limit)
+        else:  # SQLite 1–2 characters: newest rows first; PostgreSQL: its trigram index
+            ids = newest(records_queryset(membership, query).values_list("id", flat=True), limit)
+        docs = _hits_page(membership, ids)
     return [Hit(doc, highlight(doc.text, query)) for doc in docs]
-
-
-def _hits_page(ids: list[int]):
-    """The documents `ids`, newest first, with what a result line shows (person's name, case number)."""
-    if not ids:
-        return []
-    return (SearchDocument.objects.filter(pk__in=ids).select_related("person", "case")
-            .only(*HIT_FIELDS).order_by("-occurred_at", "-id"))
 
 
 HIT_FIELDS = ("id", "consultation_id", "entry_id", "organisation_id", "person_id", "case_id", "occurred_at", "text",
               "person__id", "person__name", "case__id", "case__number")
 
 
+def _hits_page(membership, ids: list[int]):
+    """The documents `ids` (found visible), newest first, with what a result line shows (person's name,
+    case number); read through the access layer like every other read."""
+    if not ids:
+        return []
+    return (access.search_documents_visible_to(membership).filter(pk__in=ids).select_related("person", "case")
+            .only(*HIT_FIELDS).order_by("-occurred_at", "-id"))
+
+
 def records_queryset(membership, query: str):
     """The search as one query (`query` already cleaned): matching, visible, newest first."""
-    return (_matching(query).filter(access.search_visibility(membership))
-            .select_related("person", "case").order_by("-occurred_at", "-id"))
+    return _matching(query).filter(access.search_visibility(membership)).order_by("-occurred_at", "-id")
 
 
 FIRST_BATCH, MAX_BATCH = 256, 16384
@@ -158,7 +155,9 @@ def newest(queryset, limit: int, windows=None) -> list:
     """The first `limit` rows of `queryset` — ordered newest first by its table's indexed `occurred_at`
     (then id) — reading on SQLite the newest rows of the table first, in growing windows, and the whole
     table only when a window holds fewer than `limit` of them (SQLite otherwise collects every row of an
-    OR of access conditions and sorts them all). Exact, as in `short_newest`. PostgreSQL plans this itself."""
+    OR of access conditions and sorts them all; and a trigram index cannot serve a 1–2 character LIKE).
+    Exact: when the newest N rows hold `limit` rows of `queryset`, no older row can be among the first
+    `limit`. PostgreSQL plans this itself."""
     if connection.vendor != "sqlite":
         return list(queryset[:limit])
     table = queryset.model._meta.db_table
@@ -168,15 +167,6 @@ def newest(queryset, limit: int, windows=None) -> list:
         if len(rows) >= limit:
             return rows
     return list(queryset[:limit])
-
-
-def short_newest(membership, query: str, limit: int) -> list[int]:
-    """1–2 characters on SQLite, where a trigram index cannot help: the LIKE is tried first on the newest
-    documents only (the occurred_at index read backwards), in growing windows, and on the whole table
-    only when a window holds fewer than `limit` matches the worker may see. Exact: when the newest N
-    documents hold `limit` visible matches, no older document can be among the newest `limit`."""
-    return newest(_matching(query).filter(access.search_visibility(membership))
-                  .order_by("-occurred_at", "-id").values_list("id", flat=True), limit)
 
 
 def _none_written_earlier(cursor, after, low: int, budget: int) -> bool:

@@ -9,7 +9,7 @@ read has changed and no time boundary (`next_time_boundary`, local midnight) has
 renkei.cases.grant_cache.
 """
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, IntegerField, Min, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -96,8 +96,6 @@ def next_time_boundary(now):
     """The next instant after `now` at which a grant changes by the clock alone (for the grant cache;
     dates — consent periods, disclosure ends — change at local midnight, which the cache knows): a
     break-glass access starting or ending, a disclosure dated ahead taking effect."""
-    from django.db.models import Min
-
     instants = [BreakGlassAccess.objects.filter(started_at__gt=now).aggregate(t=Min("started_at"))["t"],
                 BreakGlassAccess.objects.filter(expires_at__gt=now).aggregate(t=Min("expires_at"))["t"],
                 Disclosure.objects.filter(at__gt=now).aggregate(t=Min("at"))["t"]]

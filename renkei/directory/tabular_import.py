@@ -352,15 +352,15 @@ def unchanged_elsewhere(payload: list[dict], package: Package, maintainer) -> se
     """
     foreign = {str(pk) for pk in models.Organization.objects.exclude(maintained_by=maintainer)
                .values_list("pk", flat=True)}
-    mine = [r for r in payload
+    others = [r for r in payload
             if str(r.get("organization_id") if r["id"] in package.rows["service"] else r["id"]) in foreign]
-    if not mine:
+    if not others:
         return set()
     try:
         current = {r["id"]: r for r in assemble(read_package(tabular_files()))}
     except DirectoryImportError:  # stored rows the package cannot carry: compare nothing, refuse as before
         return set()
-    return {r["id"] for r in mine if r["id"] in current and _canonical(r) == _canonical(current[r["id"]])}
+    return {r["id"] for r in others if r["id"] in current and _canonical(r) == _canonical(current[r["id"]])}
 
 
 def import_package(source, *, request=None, maintainer=None):
