@@ -125,7 +125,7 @@ def search_records(membership, raw_query, limit: int = 50) -> list[Hit]:
             ids = fts_newest(access.search_documents_visible_to(membership), query, limit)
         else:  # SQLite 1–2 characters: newest rows first; PostgreSQL: its trigram index
             ids = newest(records_queryset(membership, query).values_list("id", flat=True), limit)
-        docs = _hits_page(membership, ids)
+        docs = _hits_page(ids)
     return [Hit(doc, highlight(doc.text, query)) for doc in docs]
 
 
@@ -133,12 +133,12 @@ HIT_FIELDS = ("id", "consultation_id", "entry_id", "organisation_id", "person_id
               "person__id", "person__name", "case__id", "case__number")
 
 
-def _hits_page(membership, ids: list[int]):
-    """The documents `ids` (found visible), newest first, with what a result line shows (person's name,
-    case number); read through the access layer like every other read."""
+def _hits_page(ids: list[int]):
+    """The documents `ids`, newest first, with what a result line shows (person's name, case number).
+    `ids` come only from the access-filtered queries above, so they are not filtered a second time."""
     if not ids:
         return []
-    return (access.search_documents_visible_to(membership).filter(pk__in=ids).select_related("person", "case")
+    return (SearchDocument.objects.filter(pk__in=ids).select_related("person", "case")
             .only(*HIT_FIELDS).order_by("-occurred_at", "-id"))
 
 
