@@ -32,7 +32,9 @@ class AuditFilterForm(forms.Form):
         if data.get("action"):
             queryset = queryset.filter(action__startswith=data["action"])
         if data.get("person"):
-            queryset = queryset.filter(person_id=data["person"])
+            from .access import naming_persons
+
+            queryset = queryset.filter(id__in=naming_persons([data["person"]]))
         if data.get("breakglass"):
             queryset = queryset.filter(action__startswith="breakglass.")
         return queryset

@@ -60,7 +60,19 @@ class AuditEvent(models.Model):
             "data": self.data,
             "prev_hash": self.prev_hash,
         }
+        named = sorted(self.person_ids())
+        if named != ([self.person_id] if self.person_id else []):
+            body["persons"] = named  # beyond `person` (entries written before listings named persons: none)
         return json.dumps(body, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+    def person_ids(self) -> list[str]:
+        """Every person this entry names (`person` and the persons a listing showed), from the link table;
+        set on the instance by `log_event` and by `verify_chain`, which read them in bulk."""
+        if getattr(self, "_person_ids", None) is None:
+            self._person_ids = ([] if self.pk is None else
+                                list(AuditEventPerson.objects.filter(event_id=self.pk)
+                                     .values_list("person_id", flat=True)))
+        return self._person_ids
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical().encode()).hexdigest()
@@ -79,3 +91,23 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     count = models.PositiveBigIntegerField(default=0)
+
+
+class AuditEventPerson(models.Model):
+    """One person named by one entry: the entry's `person`, and every person a listing (list page, search
+    results, export, dashboard) showed. The per-person access report reads this table (indexed by person)."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="+")
+    person_id = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "person_id"], name="audit_event_person_once")]
+        indexes = [models.Index(fields=["person_id", "event"], name="audit_person_event_idx")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("監査ログは変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("監査ログは削除できません。")

@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from .access import events_visible_to, require_perm
+from .access import events_visible_to, naming_persons, require_perm
 from .actions import log_event
 from .export import events_csv
 from .forms import AuditFilterForm
@@ -45,7 +45,7 @@ def person_report(request, person_id):
 
     require_perm(request, "audit.view")
     person = get_person_for_user(request.membership, person_id)
-    events = list(events_visible_to(request.membership).filter(person_id=str(person.pk))
+    events = list(events_visible_to(request.membership).filter(id__in=naming_persons([str(person.pk)]))
                   .exclude(action__startswith="audit.").order_by("id"))
     log_event("audit.person_report", request=request, obj=person, person=person, field_groups=["基本情報"],
               purpose="本人の記録へのアクセス状況の確認（開示請求等）",
