@@ -16,7 +16,7 @@ from renkei.accounts.models import Membership
 from renkei.audit.actions import log_event
 from renkei.cases.access import BASIC
 
-from . import reference
+from . import ending, reference
 from .access import can_manage
 from .models import BreakGlassAccess, Consent, Disclosure, Notification
 
@@ -131,6 +131,7 @@ def do_withdraw_consent(*, request, membership, consent, method, note="", at=Non
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_method", "withdrawal_note"])
     _log("consent.withdrawn", request, membership, consent, consent.person, [BASIC], consent.legal_basis_label,
          {"recipient": consent.recipient_name, "method": method})
+    ending.basis_ended(request=request, membership=membership, cause="withdrawn", consent=consent)
     return consent
 
 
@@ -198,6 +199,7 @@ def do_end_disclosure(*, request, membership, disclosure, reason, at=None) -> Di
     _log("disclosure.ended", request, membership, disclosure, disclosure.person, disclosure.scopes,
          disclosure.legal_basis_label, {"recipient": disclosure.recipient.name, "reason": reason,
                                         "valid_until": disclosure.valid_until})
+    ending.basis_ended(request=request, membership=membership, cause="ended", disclosure=disclosure)
     return disclosure
 
 

@@ -40,10 +40,14 @@ def referrals_visible_to(membership) -> QuerySet:
 
 
 def get_referral_for_user(membership, referral_id) -> Referral:
+    """The referral, after the check on read: a live one whose sharing basis lapsed is put on hold first."""
+    from . import lapse
+
     try:
-        return referrals_visible_to(membership).get(pk=int(referral_id))
+        referral = referrals_visible_to(membership).get(pk=int(referral_id))
     except (Referral.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    return lapse.check(referral)
 
 
 def side_of(membership, referral) -> str | None:
@@ -57,9 +61,22 @@ def side_of(membership, referral) -> str | None:
     return None
 
 
+def blocked_by_basis(referral, to_status: str) -> bool:
+    """A referral on hold because its sharing basis ended cannot be resumed or completed until the sender
+    records a new basis (data/referrals.json `basis_hold`)."""
+    return referral.is_basis_held and to_status in reference.basis_hold()["blocked"]
+
+
 def allowed_transitions(membership, referral) -> list[dict]:
     side = side_of(membership, referral)
-    return reference.transitions_from(referral.status, side) if side else []
+    if not side:
+        return []
+    return [t for t in reference.transitions_from(referral.status, side) if not blocked_by_basis(referral, t["to"])]
+
+
+def can_rebase(membership, referral) -> bool:
+    """The sender may record a new basis for a referral held because its basis ended."""
+    return referral.is_basis_held and side_of(membership, referral) == reference.REQUESTER
 
 
 def notifications_for(membership) -> QuerySet:

@@ -160,17 +160,22 @@ def do_transition(*, request, membership, referral, to_status: str, reason: str 
                               "画面を読み込み直してください。")
     side = access.side_of(membership, referral)
     _refuse(referral, to_status, side)
+    if access.blocked_by_basis(referral, to_status):
+        raise ValidationError(f"共有の根拠（{referral.reason_name}）が終了したため保留中です。依頼元が新しい同意か"
+                              "別の根拠を記録するまで、再開・完了にはできません。")
     now = timezone.now()
     values = {"status": to_status, "last_modified": now}
     reason, reason_text, outcome = reason or "", (reason_text or "").strip(), (outcome or "").strip()
     if reference.needs_reason(to_status):
-        if reason not in reference.reason_names():
+        if reason not in dict(reference.selectable_reasons()):
             raise ValidationError("お断り・不成立の理由を選んでください。")
         if reference.reason_needs_text(reason) and not reason_text:
             raise ValidationError("「その他」を選んだときは、理由を具体的に入力してください。")
         values.update(status_reason=reason, status_reason_text=reason_text)
     elif reason:
         raise ValidationError("理由はお断り・不成立のときだけ記録します。")
+    elif referral.status_reason and to_status not in reference.terminal_statuses():
+        values.update(status_reason="", status_reason_text="")
     if reference.needs_outcome(to_status):
         if not outcome:
             raise ValidationError("完了にするときは、結果（本人にとってどうなったか）を入力してください。")
@@ -252,3 +257,51 @@ def do_mark_read(*, membership, notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+
+
+@transaction.atomic
+def do_rebase(*, request, membership, referral, basis: str, consent_ids=(), legal_basis: str = "",
+              justification: str = "", note: str = "") -> Referral:
+    """The sender records a new basis (new consents, or a legal basis recorded as a disclosure) for a
+    referral held because its basis ended; the referral returns to where it was before the hold."""
+    from . import lapse
+
+    try:
+        referral = access.referrals_visible_to(membership).select_for_update(of=("self",)).get(pk=referral.pk)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+    if access.side_of(membership, referral) != reference.REQUESTER:
+        raise Http404
+    if not referral.is_basis_held:
+        raise ValidationError("この連携依頼は共有の根拠の終了による保留中ではありません。画面を読み込み直してください。")
+    if basis not in ("consent", "legal"):
+        raise ValidationError("共有の根拠（本人同意か法的根拠か）を選んでください。")
+    referral.basis = basis
+    referral.consent_ids = [int(i) for i in consent_ids or [] if str(i).isdigit()] if basis == "consent" else []
+    referral.legal_basis = legal_basis or "" if basis == "legal" else ""
+    referral.justification = (justification or "").strip() if basis == "legal" else ""
+    values = _establish_basis(request, membership, referral)
+    if basis == "legal":
+        values["legal_basis"] = legal_basis
+    now = timezone.now()
+    from_status, to_status = referral.status, lapse.resume_status(referral)
+    values.update(status=to_status, status_reason="", status_reason_text="", last_modified=now,
+                  version=referral.version + 1)
+    for name, value in values.items():
+        setattr(referral, name, value)
+    referral.save()
+    note = (note or "").strip()
+    event = ReferralEvent.objects.create(
+        referral=referral, from_status=from_status, to_status=to_status, by=membership.user,
+        organisation=membership.organisation, at=now,
+        note=f"共有の根拠を記録し直しました（{sharing.basis_name(referral)}）" + (f"。{note}" if note else ""))
+    entry = record_on_case(referral, event)
+    _log("referral.basis_renewed", membership, request, referral,
+         data={"from": from_status, "to": to_status, "basis": basis, "entry": entry.pk})
+    names = f"#{referral.pk}（{referral.from_organisation.name} → {referral.to_organisation.name}）"
+    receivers = [referral.owner] if referral.owner_id else notify.staff_with(referral.to_organisation,
+                                                                              "referral.respond")
+    notify.notify(receivers, organisation=referral.to_organisation, kind="answered", referral=referral,
+                  message=f"連携依頼 {names}: 共有の根拠が記録し直され「{referral.status_name}」に戻りました",
+                  key=f"event:{event.pk}")
+    return referral

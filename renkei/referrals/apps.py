@@ -14,6 +14,14 @@ class ReferralsConfig(AppConfig):
 
         grants.register()
         try:
+            from renkei.consent import ending
+        except ImportError:  # without the consent layer no basis can end
+            pass
+        else:
+            from . import lapse
+
+            ending.on_basis_ended(lapse.on_basis_ended)
+        try:
             from renkei.directory import matching
         except ImportError:  # the directory's matching is optional for referrals
             return

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from renkei.accounts.models import Organisation
+from renkei.core.dates import wareki
 from renkei.directory import reference as directory_reference
 from renkei.directory.models import Service, TaxonomyTerm
 
@@ -49,9 +50,11 @@ class ReferralForm(forms.Form):
         self.fields["legal_basis"].choices = [("", "（選んでください）")] + [
             (b["code"], f"{b['name']}（{b['article']}）") for b in sharing.disclosure_bases()]
         to = self._receiver()
-        consents = sharing.consent_choices(case.person, to) if to is not None else []
+        # Before a receiver is chosen, every consent in force is listed (the check on sending narrows it).
+        consents = sharing.consent_choices(case.person, to) if to is not None else sharing.consents_in_force(
+            case.person)
         self.fields["consent_ids"].choices = [
-            (str(c.pk), f"同意#{c.pk} {c.recipient_name}・{'・'.join(c.scopes)}（{c.valid_until:%Y-%m-%d}まで）")
+            (str(c.pk), f"同意#{c.pk} {c.recipient_name}・{'・'.join(c.scopes)}（{wareki(c.valid_until)}まで）")
             for c in consents]
         self.consents_for = to
 
@@ -70,10 +73,34 @@ class ReferralForm(forms.Form):
         return None
 
 
+class RebaseForm(forms.Form):
+    """A new basis for a referral held because its basis ended: consents in force now that cover the
+    receiver, or a legal basis usable between the two organisations."""
+
+    prefix = "rebase"
+    basis = forms.ChoiceField(label="新しい共有の根拠", widget=forms.RadioSelect, initial="consent",
+                              choices=[("consent", "本人同意"), ("legal", "法令等の根拠（同意によらない提供）")])
+    consent_ids = forms.MultipleChoiceField(label="根拠とする同意", choices=(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    legal_basis = forms.ChoiceField(label="法的根拠", choices=(), required=False)
+    justification = forms.CharField(label="法的根拠による提供の理由", required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 1}))
+
+    def __init__(self, referral, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent_ids"].choices = [
+            (str(c.pk), f"同意#{c.pk} {c.recipient_name}・{'・'.join(c.scopes)}（{wareki(c.valid_until)}まで）")
+            for c in sharing.consent_choices(referral.person, referral.to_organisation)]
+        self.fields["legal_basis"].choices = [("", "（選んでください）")] + [
+            (b["code"], f"{b['name']}（{b['article']}）")
+            for b in sharing.legal_basis_choices(referral.from_organisation, referral.to_organisation)]
+
+
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=reference.choices("statuses"), widget=forms.HiddenInput)
     expected_status = forms.ChoiceField(choices=reference.choices("statuses"), widget=forms.HiddenInput)
-    reason = forms.ChoiceField(label="理由", choices=[("", "（お断り・不成立のとき選ぶ）")] + reference.choices("reasons"),
+    reason = forms.ChoiceField(label="理由", choices=[("", "（お断り・不成立のとき選ぶ）")] + reference.selectable_reasons(),
                                required=False)
     reason_text = forms.CharField(label="理由の詳細", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.CharField(label="結果（完了のとき）", required=False, widget=forms.Textarea(attrs={"rows": 2}))

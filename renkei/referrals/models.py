@@ -98,6 +98,17 @@ class Referral(models.Model):
     def is_unsuccessful(self):
         return self.status in ("rejected", "failed")
 
+    @property
+    def basis_name(self):
+        from . import sharing
+
+        return sharing.basis_name(self)
+
+    @property
+    def is_basis_held(self):
+        """On hold because the basis of the sharing ended (withdrawal, expiry): see lapse.py."""
+        return self.status == reference.basis_hold()["to"] and self.status_reason in reference.basis_ended_reasons()
+
 
 class ReferralEvent(models.Model):
     """One transition of a referral. Append-only."""
@@ -108,7 +119,8 @@ class ReferralEvent(models.Model):
     reason = models.CharField(max_length=30, blank=True)
     reason_text = models.TextField(blank=True)
     note = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                           blank=True, help_text="空欄は Renkei が自動で行った変更（同意の期限切れなど）")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
@@ -131,6 +143,10 @@ class ReferralEvent(models.Model):
     @property
     def reason_name(self):
         return reference.reason_names().get(self.reason, "")
+
+    @property
+    def by_name(self):
+        return str(self.by) if self.by_id else "Renkei（自動）"
 
 
 class Notification(models.Model):

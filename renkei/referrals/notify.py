@@ -44,6 +44,7 @@ MAIL_SUBJECTS = {
     "returned": "【Renkei】連携依頼が戻ってきました",
     "overdue": "【Renkei】期限を過ぎた連携依頼があります",
     "tarai": "【Renkei】たらい回しの疑いがあります",
+    "basis_ended": "【Renkei】共有の根拠が終了した連携があります",
 }
 
 

@@ -119,3 +119,20 @@ def performance_min_answered() -> int:
 
 def disclosure_valid_days() -> int:
     return int(data()["sharing"]["disclosure_valid_days"])
+
+
+def selectable_reasons() -> list[tuple[str, str]]:
+    """The reasons a worker may choose (rejection, failure); the basis-ended ones are set by Renkei."""
+    return [(r["code"], r["name"]) for r in data()["reasons"] if not r.get("basis_ended")]
+
+
+def basis_hold() -> dict:
+    return data()["basis_hold"]
+
+
+def basis_ended_reasons() -> set[str]:
+    return {r["code"] for r in data()["reasons"] if r.get("basis_ended")}
+
+
+def basis_hold_reason(cause: str) -> str:
+    return basis_hold()["causes"][cause]

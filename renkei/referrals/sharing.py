@@ -110,3 +110,37 @@ def basis_label(referral) -> str:
     if referral.disclosure_ref:
         return f"{referral.legal_basis}:disclosure:{referral.disclosure_ref}"
     return ""
+
+
+def end_cause(referral) -> str | None:
+    """Why the referral's basis no longer holds: "withdrawn" or "expired" (consent), "ended" (a legal-basis
+    disclosure ended or past its date); None while it holds."""
+    if still_holds(referral):
+        return None
+    if referral.basis == "consent":
+        from renkei.consent.models import Consent
+
+        chosen = list(Consent.objects.filter(pk__in=referral.consent_ids or []))
+        if any(c.withdrawn_at is not None for c in chosen):
+            return "withdrawn"
+        return "expired"
+    return "ended"
+
+
+def consents_in_force(person) -> list:
+    """Every consent in force for the person that names an organisation or an organisation type (the
+    referral form lists them before a receiver is chosen; the check on sending narrows them)."""
+    access, _ = _consent()
+    from renkei.consent.models import Consent
+
+    return list(access.in_force(Consent.objects.filter(person=person, recipient_kind__in=["organisation",
+                                                                                          "organisation_type"]))
+                .select_related("recipient_organisation", "recipient_type").order_by("-valid_until", "id"))
+
+
+def basis_name(referral) -> str:
+    """The basis in Japanese, for pages and the case record (never the raw codes)."""
+    if referral.basis == "consent":
+        return "本人同意（" + "・".join(f"同意#{i}" for i in referral.consent_ids or []) + "）"
+    name = legal_basis_name(referral.legal_basis) if referral.legal_basis else "法令等の根拠"
+    return f"{name}（提供記録#{referral.disclosure_ref or '—'}）"

@@ -23,10 +23,14 @@ def entry_text(referral, event) -> str:
 
 
 def record_on_case(referral, event) -> RecordEntry:
+    """An automatic change (no `event.by`) is entered under the requester, marked 【自動記録】."""
     now = event.at or timezone.now()
     body = entry_text(referral, event)
-    entry = RecordEntry.objects.create(case=referral.case, kind=KIND, occurred_at=now, author=event.by, body=body)
-    RecordRevision.objects.create(entry=entry, number=1, kind=KIND, occurred_at=now, body=body, by=event.by,
+    author = event.by
+    if author is None:
+        author, body = referral.requester, f"【自動記録】{body}"
+    entry = RecordEntry.objects.create(case=referral.case, kind=KIND, occurred_at=now, author=author, body=body)
+    RecordRevision.objects.create(entry=entry, number=1, kind=KIND, occurred_at=now, body=body, by=author,
                                   at=entry.created_at)
     search.sync_entry(entry)
     return entry

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from renkei.accounts.access import require_perm
 from renkei.cases import access as cases_access
 
-from . import access, actions, alternatives, escalation, overdue, present, reference, stats, tarai
+from . import access, actions, alternatives, escalation, lapse, overdue, present, reference, stats, tarai
 from . import inbox as boxes
-from .forms import ReferralForm, TransitionForm
+from .forms import RebaseForm, ReferralForm, TransitionForm
 
 
 def _m(request):
@@ -45,8 +45,33 @@ def referral_detail(request, referral_id):
         "referral": referral, "view": view, "side": side, "transitions": access.allowed_transitions(m, referral),
         "form": TransitionForm(initial={"expected_status": referral.status}), "events": referral.events.select_related(
             "by", "organisation"), "alternatives": alts, "chain": chain, "overdue": overdue.check(referral),
-        "reasons": reference.choices("reasons"), "needs_reason": reference.data()["needs_reason"],
+        "reasons": reference.selectable_reasons(), "needs_reason": reference.data()["needs_reason"],
+        "rebase_form": RebaseForm(referral) if access.can_rebase(m, referral) else None,
     })
+
+
+@require_POST
+def referral_rebase(request, referral_id):
+    """The sender's next step for a referral held because its basis ended: record a new basis."""
+    m = _m(request)
+    referral = access.get_referral_for_user(m, referral_id)
+    if not access.can_rebase(m, referral):
+        raise Http404
+    form = RebaseForm(referral, request.POST)
+    if not form.is_valid():
+        messages.error(request, "新しい根拠の内容が正しくありません。選び直してください。")
+        return redirect("referrals:detail", referral.pk)
+    d = form.cleaned_data
+    try:
+        referral = actions.do_rebase(request=request, membership=m, referral=referral, basis=d["basis"],
+                                     consent_ids=d["consent_ids"], legal_basis=d["legal_basis"],
+                                     justification=d["justification"], note=d["note"])
+    except ValidationError as error:
+        for message in _messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"共有の根拠を記録し直し、連携依頼を「{referral.status_name}」に戻しました。")
+    return redirect("referrals:detail", referral.pk)
 
 
 @require_POST
@@ -108,10 +133,10 @@ def referral_create(request, case_id):
 def case_referrals(request, case_id):
     m = _m(request)
     case = cases_access.get_case_for_user(m, case_id)
-    referrals = access.referrals_visible_to(m).filter(case=case).order_by("-created_at")
+    referrals = [lapse.check(r) for r in access.referrals_visible_to(m).filter(case=case).order_by("-created_at")]
     actions.log_read_case(request, m, case)
     return render(request, "referrals/case.html", {
-        "case": case, "referrals": referrals, "chain": tarai.chain_for(m, case.person),
+        "case": case, "referrals": referrals, "held": [r for r in referrals if r.is_basis_held], "chain": tarai.chain_for(m, case.person),
         "escalation": escalation.suggestion(m, case), "can_send": access.can_send(m) and cases_access.can_edit(m),
     })
 

@@ -5,7 +5,7 @@ from django import template
 
 from renkei.cases import access as cases_access
 
-from .. import access, escalation, tarai
+from .. import access, escalation, lapse, tarai
 
 register = template.Library()
 
@@ -17,8 +17,9 @@ def case_referrals(context, case):
     if m is None or not (access.can_send(m) or access.can_respond(m)):
         return {"panel": None}
     can_send = access.can_send(m) and cases_access.can_edit(m)
+    referrals = [lapse.check(r) for r in access.referrals_visible_to(m).filter(case=case).select_related(None)
+                 .select_related("to_organisation").order_by("-created_at")[:10]]
     return {"panel": {
-        "case": case, "referrals": list(access.referrals_visible_to(m).filter(case=case).select_related(None)
-                                        .select_related("to_organisation").order_by("-created_at")[:10]),
+        "case": case, "referrals": referrals, "held": [r for r in referrals if r.is_basis_held],
         "chain": tarai.chain_for(m, case.person), "escalation": escalation.suggestion(m, case) if can_send else None,
     }}
