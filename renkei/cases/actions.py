@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from renkei.audit.actions import log_event
@@ -30,11 +30,19 @@ PERSON_FIELDS = ["name", "kana", "birth_date", "sex", "municipality", "address",
 
 
 class DuplicateWarning(ValidationError):
-    """Likely the same person is already registered; the worker may confirm and register anyway."""
+    """Likely the same person is already registered; the worker may confirm and register anyway.
+    `candidates` are the ones the worker may see; `elsewhere` is the hint (text) that an organisation of
+    the 管内 the worker cannot see may have registered the same person — it names neither the person nor
+    the organisation."""
 
-    def __init__(self, candidates):
-        super().__init__("同じ人がすでに登録されている可能性があります。確認してください。")
+    def __init__(self, candidates, elsewhere: str = ""):
+        super().__init__("同じ人がすでに登録されている可能性があります。確認してください。" if candidates or not elsewhere
+                         else elsewhere)
         self.candidates = candidates
+        self.elsewhere = elsewhere
+
+
+ELSEWHERE_HINT = "管内の他の機関に同じ方の登録がある可能性があります。"
 
 
 def _log(action, membership, request, *, obj, person, groups, data=None, legal_basis=""):
@@ -76,10 +84,12 @@ def find_duplicates(membership, *, kana: str, birth_date, name: str = "", exclud
 
 def _clean_person(data: dict) -> dict:
     values = {name: data.get(name) for name in PERSON_FIELDS if name in data}
-    values["name"] = normalise(values.get("name") or "")
+    # Names are kept exactly as typed (compatibility kanji such as 塚 U+FA10 included; NFC or NFKC would
+    # change them); only the search keys (name_search, kana_folded) are normalised.
+    values["name"] = (values.get("name") or "").strip()
     if not values["name"]:
         raise ValidationError("氏名を入力してください。")
-    values["kana"] = normalise(values.get("kana") or "")
+    values["kana"] = (values.get("kana") or "").strip()
     if values.get("sex") not in reference.names("sexes"):
         values["sex"] = "unknown"
     birth = values.get("birth_date")
@@ -93,15 +103,66 @@ def _clean_person(data: dict) -> dict:
     return values
 
 
-@transaction.atomic
+def area_organisations(organisation) -> list:
+    """The public organisations of the worker's 管内: the 保健所 whose 管内 includes the organisation (or the
+    organisation itself when it is one) and every municipality in their 管内; the organisation excluded."""
+    from renkei.accounts.models import Organisation
+
+    if not organisation.is_public:
+        return []
+    centres = list(organisation.health_centres.filter(is_active=True))
+    if organisation.jurisdiction.exists():
+        centres.append(organisation)
+    ids = {c.pk for c in centres} | set(
+        Organisation.objects.filter(health_centres__in=centres, is_active=True).values_list("pk", flat=True))
+    ids.discard(organisation.pk)
+    return sorted(ids)
+
+
+def _elsewhere_hint(request, membership, values) -> str:
+    """Whether an organisation of the 管内 the worker cannot see has registered a person with the same
+    birth date and the same フリガナ (folded) or name. The hint says only that, and how to go on; each
+    match is on the audit record under the person it concerns (the per-person access report shows it)."""
+    birth, folded = values.get("birth_date"), fold_kana(values["kana"])
+    compact = normalise(values["name"]).replace(" ", "")
+    area = area_organisations(membership.organisation)
+    if birth is None or not area or not (folded or compact):
+        return ""
+    same = Q(name_search=compact) | (Q(kana_folded=folded) if folded else Q(pk__in=[]))
+    matches = list(Person.objects.filter(same, organisation_id__in=area, birth_date=birth)
+                   .exclude(pk__in=access.persons_visible_to(membership).values("pk")).only("pk"))
+    if not matches:
+        return ""
+    for match in matches:
+        log_event("person.duplicate_hint", request=request, actor=membership.user,
+                  organisation=membership.organisation, person=match, field_groups=[],
+                  purpose="重複登録の確認（管内の他機関の登録の有無のみ）",
+                  data={"shown": ELSEWHERE_HINT})
+    centres = [o.name for o in membership.organisation.health_centres.filter(is_active=True)]
+    ask = (f"管内の保健所（{'、'.join(centres)}）や市町村の相談窓口" if centres
+           else "管内の市町村の相談窓口")
+    return (f"{ELSEWHERE_HINT}同じ方かどうかは、本人の同意を得たうえで{ask}に問い合わせてください。"
+            "同じ方であれば、新しく登録せずに、その機関への連携依頼や相談で支援をつないでください。"
+            "別の方であることを確かめたときは、確認のうえ登録できます。")
+
+
 def do_register_person(*, request, membership, data: dict, confirm_duplicate: bool = False) -> Person:
+    """Register a person. Unless the worker confirmed, likely duplicates among the persons they may see,
+    and the hint that the 管内 may hold one they cannot see, stop the registration (DuplicateWarning).
+    The hint's audit entries are kept although nothing is registered."""
     access.require_edit(membership)
     values = _clean_person(data)
     if not confirm_duplicate:
         candidates = find_duplicates(membership, kana=values["kana"], birth_date=values.get("birth_date"),
                                      name=values["name"])
-        if candidates:
-            raise DuplicateWarning(candidates)
+        elsewhere = _elsewhere_hint(request, membership, values)
+        if candidates or elsewhere:
+            raise DuplicateWarning(candidates, elsewhere)
+    return _create_person(request, membership, values, confirm_duplicate)
+
+
+@transaction.atomic
+def _create_person(request, membership, values, confirm_duplicate) -> Person:
     person = Person.objects.create(organisation=membership.organisation, created_by=membership.user, **values)
     _log("person.created", membership, request, obj=person, person=person, groups=[BASIC],
          data={"confirmed_duplicate": confirm_duplicate})

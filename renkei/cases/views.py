@@ -110,19 +110,20 @@ def person_create(request):
     m = _m(request)
     access.require_edit(m)
     form = PersonForm(request.POST or None)
-    candidates = []
+    candidates, elsewhere = [], ""
     if request.method == "POST" and form.is_valid():
         try:
             person = actions.do_register_person(request=request, membership=m, data=form.cleaned_data,
                                                 confirm_duplicate=form.cleaned_data["confirm_duplicate"])
         except actions.DuplicateWarning as warning:
-            candidates = warning.candidates
+            candidates, elsewhere = warning.candidates, warning.elsewhere
         except ValidationError as error:
             _errors(form, error)
         else:
             messages.success(request, f"{person.name}さんを登録しました。")
             return redirect("cases:person_detail", person.pk)
-    return render(request, "cases/person_form.html", {"form": form, "candidates": candidates})
+    return render(request, "cases/person_form.html", {"form": form, "candidates": candidates,
+                                                      "elsewhere": elsewhere})
 
 
 @access.per_request_grants
