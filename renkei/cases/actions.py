@@ -246,17 +246,24 @@ def do_log_consultation(*, request, membership, data: dict) -> Consultation:
 
 
 @transaction.atomic
-def do_link_consultation(*, request, membership, consultation: Consultation, person: Person, version) -> Consultation:
-    """Attach a consultation about a not-yet-registered person to the person, once registered."""
+def do_link_consultation(*, request, membership, consultation: Consultation, person: Person, version,
+                         reason: str = "") -> Consultation:
+    """Attach a consultation about a not-yet-registered person to the person, once registered. An
+    anonymous consultation may be linked too when the worker records why (e.g. the caller later gave
+    their name); the reason is on the audit record, and 実人員 then count it as that person."""
     access.require_edit(membership, consultation)
     access.get_person_for_user(membership, person.pk)
-    if consultation.is_anonymous:
-        raise ValidationError("匿名相談は本人に結びつけられません。")
-    consultation = save_versioned(consultation, version, {"person": person}, touch=None)
+    was_anonymous = consultation.is_anonymous
+    reason = (reason or "").strip()
+    if was_anonymous and not reason:
+        raise ValidationError("匿名で受けた相談を本人に結びつけるときは、理由（例: 後日、本人が名乗った）を入力してください。")
+    values = {"person": person} | ({"is_anonymous": False} if was_anonymous else {})
+    consultation = save_versioned(consultation, version, values, touch=None)
     search.sync_consultation(consultation)
     _touch_cases(person, consultation.occurred_at)
-    _log("consultation.linked", membership, request, obj=consultation, person=person, groups=[RECORDS],
-         data={"label": consultation.subject_label})
+    data = {"label": consultation.subject_label} | ({"was_anonymous": True, "reason": reason} if was_anonymous
+                                                      else {"reason": reason} if reason else {})
+    _log("consultation.linked", membership, request, obj=consultation, person=person, groups=[RECORDS], data=data)
     return consultation
 
 

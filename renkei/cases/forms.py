@@ -72,7 +72,10 @@ class ConsultationForm(forms.Form):
     person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     subject_label = forms.CharField(label="対象者（未登録のとき）", max_length=100, required=False,
                                     help_text="本人を登録していないときの呼び名。例: 「○○さんの長男（34）」")
-    is_anonymous = forms.BooleanField(label="匿名の相談", required=False)
+    is_anonymous = forms.BooleanField(
+        label="匿名の相談", required=False,
+        help_text="相談者が名乗らないときに選びます。あとで本人が分かったら、理由を記録して本人に結びつけられます。"
+                  "名前や続柄が分かっている未登録の方は、匿名にせず「対象者（未登録のとき）」に呼び名を入れてください。")
     consulter = forms.ChoiceField(label="相談者", choices=reference.choices("consulters"))
     category = forms.ChoiceField(label="相談の種類")
     content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 6}),
@@ -97,6 +100,8 @@ class ConsultationForm(forms.Form):
 
 class LinkPersonForm(VersionedForm):
     person = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="結びつける理由（匿名の相談のときは必須）", required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CaseForm(forms.Form):

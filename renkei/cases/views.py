@@ -223,7 +223,7 @@ def consultation_link(request, consultation_id):
     person = access.get_person_for_user(m, form.cleaned_data["person"])
     try:
         actions.do_link_consultation(request=request, membership=m, consultation=c, person=person,
-                                     version=form.cleaned_data["version"])
+                                     version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
     except StaleVersion as stale:
         messages.error(request, StaleVersion.message + f"（現在の対象者: {stale.current.subject}）")
     except ValidationError as error:

@@ -46,7 +46,7 @@ def test_a_consultation_about_an_unregistered_person_is_linked_later(pref, clien
     assert c.person == person and c.search_document.person == person
 
 
-def test_anonymous_consultations_cannot_be_linked(pref, client_for, make_person, make_consultation):
+def test_anonymous_consultations_are_not_linked_without_a_reason(pref, client_for, make_person, make_consultation):
     c = make_consultation(is_anonymous=True)
     response = client_for(pref.users.alice).post(f"/api/cases/consultations/{c.pk}/link",
                                                  {"person_id": make_person().pk, "version": 1},
@@ -77,3 +77,33 @@ def test_the_staff_must_belong_to_the_organisation(pref, client_for):
     body = {"category": "depression", "content": "眠れない", "staff_id": pref.users.mallory.pk}
     response = client_for(pref.users.alice).post("/api/cases/consultations", body, content_type="application/json")
     assert response.status_code == 400
+
+
+def test_an_anonymous_consultation_is_linked_later_with_a_reason_on_the_audit_record(pref, client_for, make_person,
+                                                                                     make_consultation):
+    from renkei.audit.models import AuditEvent
+
+    c = make_consultation(is_anonymous=True)
+    person = make_person()
+    client = client_for(pref.users.alice)
+    page = client.get(reverse("cases:consultation_detail", args=[c.pk])).content.decode()
+    assert "匿名で受けた相談です" in page and "結びつける理由" in page
+    refused = client.post(reverse("cases:consultation_link", args=[c.pk]), {"person": person.pk, "version": 1},
+                          follow=True)
+    assert "理由（例: 後日、本人が名乗った）を入力してください" in refused.content.decode()
+    c.refresh_from_db()
+    assert c.person is None and c.is_anonymous
+    response = client.post(reverse("cases:consultation_link", args=[c.pk]),
+                           {"person": person.pk, "version": 1, "reason": "後日、本人が来所して名乗った"})
+    assert response.status_code == 302
+    c.refresh_from_db()
+    assert c.person == person and not c.is_anonymous
+    entry = AuditEvent.objects.get(action="consultation.linked")
+    assert entry.person_id == str(person.pk)
+    assert entry.data["was_anonymous"] is True and entry.data["reason"] == "後日、本人が来所して名乗った"
+
+
+def test_the_consultation_form_says_what_anonymous_means_and_offers_an_unregistered_label(pref, client_for):
+    page = client_for(pref.users.alice).get(reverse("cases:consultation_create")).content.decode()
+    assert "あとで本人が分かったら、理由を記録して本人に結びつけられます" in page
+    assert "匿名にせず「対象者（未登録のとき）」に呼び名を入れてください" in page

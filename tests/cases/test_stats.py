@@ -80,3 +80,13 @@ def test_stats_page_and_api_show_the_table(pref, client_for, make_consultation):
     data = client.get("/api/cases/stats", {"fiscal_year": 2025}).json()
     assert data["label"] == "令和7年度"
     assert [k["total"] for k in data["kinds"] if k["code"] == "phone"] == [{"real": 1, "visits": 1}]
+
+
+def test_an_anonymous_contact_linked_later_counts_as_that_person(pref, make_person, make_consultation):
+    anonymous = make_consultation(is_anonymous=True, occurred_at=at(2025, 7, 1))
+    person = make_person()
+    make_consultation(person=person, occurred_at=at(2025, 7, 5))
+    assert _total(consultation_counts(pref.orgs.aoba, 2025), "phone") == (2, 2)
+    actions.do_link_consultation(request=None, membership=pref.memberships.alice, consultation=anonymous,
+                                 person=person, version=1, reason="後日、本人が名乗った")
+    assert _total(consultation_counts(pref.orgs.aoba, 2025), "phone") == (1, 2)
