@@ -21,6 +21,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 
+from tests.core.test_closed_network import foreign_references
+
 DEMO = Path(__file__).resolve().parents[2] / "renkei" / "demo" / "data" / "prefecture.json"
 PAGES_PER_USER = 400
 VISITS_PER_PATTERN = 3  # distinct ids followed per URL pattern (and per set of query keys)
@@ -180,6 +182,8 @@ class Crawl:
         for phrase in ENGLISH:
             if phrase in text:
                 self.problem(url, f"English text {phrase!r}")
+        for ref in foreign_references(html):
+            self.problem(url, f"refers to another host: {ref}")
         if "{{" in html or "{%" in html:
             self.problem(url, "template leftover {{ or {%")
         if XSS in html or "<script>alert(" in html:
