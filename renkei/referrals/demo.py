@@ -3,7 +3,7 @@ a clinic referral completed), scenario 3 (若葉町: debt counselling refused ou
 a second housing agency refused → たらい回し), and one referral in every other state, one overdue.
 
 Made through the same actions as the product (audit, timeline, notifications), then back-dated.
-Idempotent: each demo referral is marked by its key in the note of its first event and never made twice."""
+Idempotent: a demo referral is known by its case, receiver and purpose and never made twice."""
 
 import datetime as dt
 import json
@@ -61,14 +61,14 @@ def _consent(m, case, to):
 
 
 def _make(ctx, spec) -> bool:
-    if ReferralEvent.objects.filter(note=MARK + spec["key"]).exists():
-        return False
     org_code, name = spec["case"]
     case = Case.objects.filter(organisation=ctx.orgs[org_code], person__name=name).select_related("person").first()
     if case is None:
         return False
-    m = _membership(ctx, spec["from_user"], org_code)
     to = ctx.orgs[spec["to"]]
+    if Referral.objects.filter(case=case, to_organisation=to, purpose=spec["purpose"]).exists():
+        return False  # made on an earlier load (the demo's natural key: case, receiver, purpose)
+    m = _membership(ctx, spec["from_user"], org_code)
     need = TaxonomyTerm.objects.filter(taxonomy__code="service-kind", code=spec.get("need")).first()
     consent_ids = [_consent(m, case, to).pk] if spec["basis"] == "consent" else []
     referral = actions.do_create_referral(
@@ -76,8 +76,6 @@ def _make(ctx, spec) -> bool:
         asks=spec["asks"], scopes=spec["scopes"], basis=spec["basis"], consent_ids=consent_ids,
         legal_basis=spec.get("legal_basis", ""), justification=spec.get("justification", ""),
         kind=spec.get("kind", "referral"), send=not spec.get("draft"))
-    first = referral.events.order_by("id").first()
-    ReferralEvent.objects.filter(pk=first.pk).update(note=MARK + spec["key"])
     for step in spec["steps"]:
         status, username = step[0], step[1]
         extra = step[2] if len(step) > 2 else {}
@@ -106,6 +104,8 @@ def _backdate(referral, spec) -> None:
 
 def load(ctx) -> None:
     data = json.loads(DATA.read_text(encoding="utf-8"))
+    # Earlier loads marked the first event's note with "demo:<key>", which the referral page showed.
+    ReferralEvent.objects.filter(note__startswith=MARK).update(note="")
     _extra_users(ctx, data)
     for spec in data["referrals"]:
         ctx.note(_make(ctx, spec))

@@ -60,23 +60,40 @@ def service_request(referral, show_name: bool) -> dict:
     })
 
 
+STATUS_REASON_REQUIRED = ("rejected", "cancelled", "on-hold", "failed")  # SDOHCC: statusReason.text SHALL be there
+
+
+def _status_reason(referral):
+    """statusReason for the current status: the coded reason when there is one, and always a text for
+    rejected, cancelled, on-hold and failed (the reason's detail, its name, the transition's note, or the
+    status's default sentence)."""
+    task_status = reference.task_status(referral.status)
+    if not referral.status_reason and task_status not in STATUS_REASON_REQUIRED:
+        return None
+    text = referral.status_reason_text or referral.reason_name
+    if not text:
+        event = referral.events.filter(to_status=referral.status).order_by("-at", "-id").first()
+        text = (event.note if event is not None else "") or reference.status_reason_default(referral.status)
+    reason = {"text": text}
+    if referral.status_reason:
+        reason["coding"] = [{"system": REASON_SYSTEM, "code": referral.status_reason,
+                             "display": referral.reason_name}]
+    return reason
+
+
 def task(referral, show_name: bool) -> dict:
     output = []
     if referral.status == "completed" and referral.outcome:
         output.append({"type": {"coding": [{"system": f"{SDOHCC}/CodeSystem/SDOHCC-CodeSystemTemporaryCodes",
                                             "code": "resulting-activity", "display": "Resulting Activity"}]},
-                       "valueString": referral.outcome})
-    status_reason = None
-    if referral.status_reason:
-        status_reason = {"coding": [{"system": REASON_SYSTEM, "code": referral.status_reason,
-                                     "display": referral.reason_name}],
-                         "text": referral.status_reason_text or referral.reason_name}
+                       "valueCodeableConcept": {"text": referral.outcome}})
     return _clean({
         "resourceType": "Task",
         "id": str(referral.pk),
         "meta": {"profile": [PROFILE_TASK], "lastUpdated": _instant(referral.last_modified)},
-        "status": referral.status,
-        "statusReason": status_reason,
+        "status": reference.task_status(referral.status),
+        "statusReason": _status_reason(referral),
+        "businessStatus": {"text": referral.status_name},
         "intent": "order",
         "priority": reference.fhir_priority(referral.urgency),
         "code": {"coding": [{"system": TASK_CODE, "code": "fulfill", "display": "Fulfill the focal request"}]},

@@ -136,3 +136,12 @@ def basis_ended_reasons() -> set[str]:
 
 def basis_hold_reason(cause: str) -> str:
     return basis_hold()["causes"][cause]
+
+
+def task_status(code: str) -> str:
+    """Task.status in the SDOH Clinical Care IG's value set (task-status without ready and received)."""
+    return {s["code"]: s["task"] for s in data()["statuses"]}[code]
+
+
+def status_reason_default(code: str) -> str:
+    return {s["code"]: s.get("status_reason_default", "") for s in data()["statuses"]}[code]

@@ -24,7 +24,7 @@ def test_fhir_task_has_the_sdoh_referral_management_shape(pref, accepted, client
     assert task["focus"] == {"reference": f"ServiceRequest/{accepted.pk}"}
     assert task["for"]["reference"] == f"Patient/{accepted.person_id}"
     assert task["requester"]["reference"] == "Organization/aoba" and "sumai-midori" in task["owner"]["reference"]
-    assert task["output"][0]["valueString"] == "アパートに入居できた"
+    assert task["output"][0]["valueCodeableConcept"] == {"text": "アパートに入居できた"}
     assert {"authoredOn", "lastModified"} <= set(task)
     assert AuditEvent.objects.filter(action="referral.fhir_task_read", object_id=str(accepted.pk)).exists()
 
