@@ -15,6 +15,7 @@ from django.utils import timezone
 from renkei.accounts.models import Membership
 from renkei.audit.actions import log_event
 from renkei.cases.access import BASIC
+from renkei.core.dates import wareki
 
 from . import ending, reference
 from .access import can_manage
@@ -231,7 +232,7 @@ def do_open_breakglass(*, request, membership, person, reason, legal_basis) -> B
          {"reason": reason, "legal_basis": basis["code"], "expires_at": access.expires_at,
           "person_organisation": person.organisation.name})
     text = (f"{membership.user}さんが緊急アクセスで記録を開きました（根拠: {basis['name']}、"
-            f"{timezone.localtime(now):%Y-%m-%d %H:%M}、{reference.breakglass_hours():g}時間有効）。")
+            f"{wareki(timezone.localtime(now))} {timezone.localtime(now):%H:%M}、{reference.breakglass_hours():g}時間有効）。")
     supervisors = [u for u in supervisors_of(membership.organisation) if u.pk != membership.user_id] \
         or supervisors_of(membership.organisation)
     for supervisor in supervisors:

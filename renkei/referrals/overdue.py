@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from renkei.core.dates import wareki
+
 from . import notify, reference
 from .business_days import add_business_days
 from .models import Referral
@@ -50,7 +52,7 @@ def flag_overdue(today=None) -> int:
     qs = Referral.objects.select_related("from_organisation", "to_organisation", "requester")
     for o in overdue_in(qs, today):
         r = o.referral
-        message = f"連携依頼 #{r.pk}（{r.to_organisation.name}あて）: {o.label}（期限 {o.due:%Y-%m-%d}）"
+        message = f"連携依頼 #{r.pk}（{r.to_organisation.name}あて）: {o.label}（期限 {wareki(o.due)}）"
         made += notify.notify([r.requester, *notify.supervisors_of(r.from_organisation)],
                               organisation=r.from_organisation, kind="overdue", message=message,
                               key=f"overdue:{r.pk}:{o.stage}", referral=r)

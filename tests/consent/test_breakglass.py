@@ -2,6 +2,7 @@
 supervisor notified (dashboard and e-mail), and audit entries that stand out."""
 
 import datetime as dt
+import re
 
 from django.core import mail
 from django.urls import reverse
@@ -107,3 +108,10 @@ def test_the_api_opens_break_glass_too(pref, client_for, world):
                         {"name": "別人", "birth_date": "1990-05-01", "legal_basis": "apppi-27-1-2",
                          "reason": "夜間の救急搬送で既往歴の確認が必要"}, content_type="application/json")
     assert wrong.status_code == 404
+
+
+def test_the_break_glass_notice_gives_the_time_in_wareki(pref, client_for, world):
+    client_for(pref.users.mallory).post(open_url(world), {"legal_basis": "apppi-27-1-2",
+                                                          "reason": "夜間に警察から保護の連絡。服薬と緊急連絡先の確認が必要"})
+    text = Notification.objects.get().text
+    assert "令和" in text and not re.search(r"\d{4}-\d{2}-\d{2}", text)

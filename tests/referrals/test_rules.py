@@ -193,3 +193,17 @@ def test_the_daily_command_notifies_overdue_referrals_once(pref, net, case, cons
     assert "2 件" in out.getvalue()
     call_command("referrals_check_overdue", stdout=out)
     assert Notification.objects.filter(kind="overdue").count() == 2
+
+
+def test_overdue_notifications_give_the_due_date_in_wareki(pref, net, case, consent_to, refer):
+    from django.core.management import call_command
+
+    from renkei.core.dates import wareki
+    from renkei.referrals.overdue import check
+
+    r = refer(case, pref.orgs.housing, consent=consent_to(case, pref.orgs.housing))
+    Referral.objects.filter(pk=r.pk).update(requested_at=timezone.now() - dt.timedelta(days=30))
+    call_command("referrals_check_overdue", stdout=open("/dev/null", "w"))
+    message = Notification.objects.filter(kind="overdue").first().message
+    due = check(Referral.objects.get(pk=r.pk)).due
+    assert f"（期限 {wareki(due)}）" in message and "令和" in message and f"{due:%Y-%m-%d}" not in message
