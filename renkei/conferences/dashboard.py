@@ -13,6 +13,6 @@ def panels(request) -> list[dict]:
     pending = [tm for tm in access.active_team_members(m).select_related("team__case")
                if tm.team.purpose_version and not tm.has_acknowledged]
     today = timezone.localdate()
-    return [{"title": "会議の宿題", "template": "conferences/panels/action_items.html", "order": 20,
+    return [{"title": "会議の宿題", "template": "conferences/panels/action_items.html", "order": 20, "wide": True,
              "items": items, "overdue": sum(1 for i in items if i.due_date < today),
              "pending_purposes": pending, "status_choices": reference.status_choices()}]
