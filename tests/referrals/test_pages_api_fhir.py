@@ -129,3 +129,14 @@ def test_the_case_page_suggests_the_escalation_with_one_click(pref, net, case, c
     assert "連携依頼" in page and f"/referrals/case/{case.pk}/new/?escalate=1" in page
     form = client_for(pref.users.alice).get(f"/referrals/case/{case.pk}/new/?escalate=1").content.decode()
     assert "保健所に同行訪問・助言を依頼する" in form and "根拠:" in form
+
+
+def test_the_referral_page_names_the_legal_basis_and_the_fhir_links_in_japanese(pref, net, case, refer, client_for):
+    from renkei.referrals import sharing
+
+    basis = sharing.legal_basis_choices(pref.orgs.aoba, pref.orgs.hc)[0]
+    r = refer(case, pref.orgs.hc, basis="legal", legal_basis=basis["code"], justification="自傷のおそれがあり訪問が必要")
+    page = client_for(pref.users.alice).get(f"/referrals/{r.pk}/").content.decode()
+    shared = page[page.index("<dt>共有の根拠</dt>"):page.index("</dd>", page.index("<dt>共有の根拠</dt>"))]
+    assert basis["name"] in shared and basis["code"] not in shared
+    assert "FHIR: ServiceRequest" not in page and "他のシステムとの連携用（HL7 FHIR 形式）" in page
