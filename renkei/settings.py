@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "renkei.core.middleware.SecurityHeadersMiddleware",
+    "renkei.core.api_errors.ApiErrorMiddleware",
+    "renkei.core.middleware.IdRangeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

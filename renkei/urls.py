@@ -1,7 +1,7 @@
 from django.urls import include, path
 
+from renkei.api import api
 from renkei.core import views as core_views
-from renkei.core.api import api
 
 urlpatterns = [
     path("", include("renkei.core.urls")),

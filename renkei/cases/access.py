@@ -352,7 +352,10 @@ def search_visibility(membership) -> Q:
 # --- single objects: 404 alike for missing and forbidden ----------------------------------------------
 def _get(queryset: QuerySet, object_id):
     try:
-        return queryset.get(pk=int(object_id))
+        pk = int(object_id)
+        if not 0 < pk < 2**63:  # beyond a bigint: no such record (and no overflow on either database)
+            raise ValueError(pk)
+        return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -2,36 +2,39 @@
 pages. Missing and forbidden both answer 404; a stale version answers 409 with both versions."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from renkei.accounts.models import Organisation, User
-from renkei.core.dates import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, FiscalYear
+from renkei.core.api_errors import Conflict, DuplicateOut, Error, bad_request
+from renkei.core.api_types import (
+    BirthDate,
+    DateTime,
+    FiscalYearNumber,
+    FollowUpDate,
+    Id,
+    Ids,
+    SearchText,
+    Text,
+    codes,
+)
+from renkei.core.dates import FiscalYear
 
-from . import access, actions, search, stats
+from . import access, actions, reference, search, stats
 from .access import BASIC, RECORDS
+from .models import Case, Consultation, Person
 from .versioning import StaleVersion
 
 router = Router(tags=["cases"])
 
 
-class Error(Schema):
-    detail: str
-
-
-class Conflict(Schema):
-    detail: str
-    theirs: dict
-    yours: dict
-
-
-class DuplicateOut(Schema):
-    detail: str
-    duplicates: list[dict]
+def _codes(name):
+    return codes(code for code, _label in reference.choices(name))
 
 
 ERRORS = {400: Error, 404: Error, 409: Conflict}
@@ -47,7 +50,7 @@ def _membership(request, edit=False):
 
 
 def _bad(error: ValidationError):
-    return Status(400, {"detail": " ".join(error.messages)})
+    return Status(400, bad_request(error))
 
 
 def _conflict(stale: StaleVersion, out, payload: Schema):
@@ -77,14 +80,14 @@ def _user(user_id):
 
 # --- persons -----------------------------------------------------------------------------------------
 class PersonIn(Schema):
-    name: str
-    kana: str = ""
-    birth_date: dt.date | None = None
-    sex: str = "unknown"
-    municipality_id: int | None = None
-    address: str = ""
-    phone: str = ""
-    contact_notes: str = ""
+    name: Text.of(Person, "name", min_length=1)
+    kana: Text.of(Person, "kana") = ""
+    birth_date: BirthDate | None = None
+    sex: _codes("sexes") = "unknown"
+    municipality_id: Id | None = None
+    address: Text(300) = ""
+    phone: Text.of(Person, "phone") = ""
+    contact_notes: Text(2000) = ""
 
 
 class PersonCreate(PersonIn):
@@ -92,7 +95,7 @@ class PersonCreate(PersonIn):
 
 
 class PersonUpdate(PersonIn):
-    version: int
+    version: Id
 
 
 class PersonOut(Schema):
@@ -140,7 +143,7 @@ def _person_data(payload: PersonIn) -> dict:
 
 
 @router.get("/persons", response={200: list[PersonBrief], 404: Error}, summary="本人を探す（氏名・フリガナ・ケース番号）")
-def list_persons(request, q: str = ""):
+def list_persons(request, q: SearchText = ""):
     m = _membership(request)
     if search.clean_query(q):
         actions.log_read(request, m, "search.performed", None, None, [BASIC])
@@ -163,7 +166,7 @@ def create_person(request, payload: PersonCreate):
 
 
 @router.get("/persons/{person_id}", response={200: PersonOut, 404: Error}, summary="本人の基本情報")
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     m = _membership(request)
     person = access.get_person_for_user(m, person_id)
     actions.log_read(request, m, "person.viewed", person, person, [BASIC])
@@ -171,7 +174,7 @@ def get_person(request, person_id: int):
 
 
 @router.put("/persons/{person_id}", response={200: PersonOut, **ERRORS}, summary="本人情報を更新（version 必須）")
-def update_person(request, person_id: int, payload: PersonUpdate):
+def update_person(request, person_id: Id, payload: PersonUpdate):
     m = _membership(request, edit=True)
     person = access.get_person_for_user(m, person_id)
     return _versioned(lambda: actions.do_update_person(request=request, membership=m, person=person, version=payload.version,
@@ -180,17 +183,17 @@ def update_person(request, person_id: int, payload: PersonUpdate):
 
 # --- consultations -------------------------------------------------------------------------------------
 class ConsultationIn(Schema):
-    occurred_at: dt.datetime | None = None
-    channel: str = "phone"
-    consulter: str = "self"
-    category: str
-    factors: list[str] = []
-    person_id: int | None = None
-    subject_label: str = ""
+    occurred_at: DateTime | None = None
+    channel: _codes("channels") = "phone"
+    consulter: _codes("consulters") = "self"
+    category: Text.of(Consultation, "category", min_length=1)
+    factors: Annotated[list[Text(40)], Field(max_length=50)] = []
+    person_id: Id | None = None
+    subject_label: Text.of(Consultation, "subject_label") = ""
     is_anonymous: bool = False
-    staff_id: int | None = None
-    duration_minutes: int | None = None
-    content: str
+    staff_id: Id | None = None
+    duration_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
+    content: Text(min_length=1)
 
 
 class ConsultationOut(Schema):
@@ -210,8 +213,8 @@ class ConsultationOut(Schema):
 
 
 class LinkIn(Schema):
-    person_id: int
-    version: int
+    person_id: Id
+    version: Id
 
 
 def consultation_out(c) -> dict:
@@ -222,7 +225,7 @@ def consultation_out(c) -> dict:
 
 
 @router.get("/consultations", response={200: list[ConsultationOut], 404: Error}, summary="最近の相談")
-def list_consultations(request, person_id: int | None = None):
+def list_consultations(request, person_id: Id | None = None):
     m = _membership(request)
     qs = access.consultations_visible_to(m)
     if person_id is not None:
@@ -249,7 +252,7 @@ def create_consultation(request, payload: ConsultationIn):
 
 
 @router.get("/consultations/{consultation_id}", response={200: ConsultationOut, 404: Error}, summary="相談の詳細")
-def get_consultation(request, consultation_id: int):
+def get_consultation(request, consultation_id: Id):
     m = _membership(request)
     c = access.get_consultation_for_user(m, consultation_id)
     actions.log_read(request, m, "consultation.viewed", c, c.person, [RECORDS])
@@ -258,7 +261,7 @@ def get_consultation(request, consultation_id: int):
 
 @router.post("/consultations/{consultation_id}/link", response={200: ConsultationOut, **ERRORS},
              summary="未登録の対象者の相談を本人に結びつける")
-def link_consultation(request, consultation_id: int, payload: LinkIn):
+def link_consultation(request, consultation_id: Id, payload: LinkIn):
     m = _membership(request, edit=True)
     c = access.get_consultation_for_user(m, consultation_id)
     person = access.get_person_for_user(m, payload.person_id)
@@ -267,29 +270,32 @@ def link_consultation(request, consultation_id: int, payload: LinkIn):
 
 
 # --- cases ---------------------------------------------------------------------------------------------
+Needs = Annotated[dict[Text(40), Text(40)], Field(max_length=50)]
+
+
 class CaseIn(Schema):
-    person_id: int
-    lead_id: int | None = None
-    co_worker_ids: list[int] = []
-    complexity: str = "normal"
-    needs: dict[str, str] = {}
-    summary: str = ""
+    person_id: Id
+    lead_id: Id | None = None
+    co_worker_ids: Ids = []
+    complexity: _codes("complexities") = "normal"
+    needs: Needs = {}
+    summary: Text() = ""
 
 
 class CaseUpdate(Schema):
-    version: int
-    lead_id: int
-    co_worker_ids: list[int] = []
-    complexity: str
-    needs: dict[str, str] = {}
-    summary: str = ""
+    version: Id
+    lead_id: Id
+    co_worker_ids: Ids = []
+    complexity: _codes("complexities")
+    needs: Needs = {}
+    summary: Text() = ""
 
 
 class StatusIn(Schema):
-    version: int
-    to_status: str
-    closure_reason: str = ""
-    note: str = ""
+    version: Id
+    to_status: _codes("statuses")
+    closure_reason: Text.of(Case, "closure_reason") = ""
+    note: Text(500) = ""
 
 
 class CaseOut(Schema):
@@ -351,7 +357,7 @@ def create_case(request, payload: CaseIn):
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, 404: Error}, summary="ケースの詳細")
-def get_case(request, case_id: int):
+def get_case(request, case_id: Id):
     m = _membership(request)
     case = access.get_case_for_user(m, case_id)
     actions.log_read(request, m, "case.viewed", case, case.person, [RECORDS])
@@ -359,7 +365,7 @@ def get_case(request, case_id: int):
 
 
 @router.put("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="担当・ニーズ評価・複雑さを更新（version 必須）")
-def update_case(request, case_id: int, payload: CaseUpdate):
+def update_case(request, case_id: Id, payload: CaseUpdate):
     m = _membership(request, edit=True)
     case = access.get_case_for_user(m, case_id)
     return _versioned(lambda: actions.do_update_case(request=request, membership=m, case=case, version=payload.version,
@@ -368,7 +374,7 @@ def update_case(request, case_id: int, payload: CaseUpdate):
 
 
 @router.post("/cases/{case_id}/status", response={200: CaseOut, **ERRORS}, summary="状態を変更（終結・再開を含む）")
-def change_status(request, case_id: int, payload: StatusIn):
+def change_status(request, case_id: Id, payload: StatusIn):
     m = _membership(request, edit=True)
     case = access.get_case_for_user(m, case_id)
     return _versioned(lambda: actions.do_change_case_status(request=request, membership=m, case=case, version=payload.version,
@@ -378,23 +384,23 @@ def change_status(request, case_id: int, payload: StatusIn):
 
 # --- record entries ------------------------------------------------------------------------------------
 class EntryIn(Schema):
-    kind: str
-    body: str
-    occurred_at: dt.datetime | None = None
-    follow_up_on: dt.date | None = None
+    kind: _codes("entry_kinds")
+    body: Text(min_length=1)
+    occurred_at: DateTime | None = None
+    follow_up_on: FollowUpDate | None = None
 
 
 class AmendIn(Schema):
-    version: int
-    body: str
-    reason: str
-    kind: str | None = None
-    occurred_at: dt.datetime | None = None
+    version: Id
+    body: Text(min_length=1)
+    reason: Text(300)
+    kind: _codes("entry_kinds") | None = None
+    occurred_at: DateTime | None = None
 
 
 class ErrorIn(Schema):
-    version: int
-    reason: str
+    version: Id
+    reason: Text(300)
 
 
 class RevisionOut(Schema):
@@ -432,7 +438,7 @@ def entry_out(e) -> dict:
 
 
 @router.get("/cases/{case_id}/entries", response={200: list[EntryOut], 404: Error}, summary="経過記録（履歴つき）")
-def list_entries(request, case_id: int):
+def list_entries(request, case_id: Id):
     m = _membership(request)
     case = access.get_case_for_user(m, case_id)
     actions.log_read(request, m, "record.listed", case, case.person, [RECORDS])
@@ -440,7 +446,7 @@ def list_entries(request, case_id: int):
 
 
 @router.post("/cases/{case_id}/entries", response={201: EntryOut, 400: Error, 404: Error}, summary="経過記録を追加")
-def create_entry(request, case_id: int, payload: EntryIn):
+def create_entry(request, case_id: Id, payload: EntryIn):
     m = _membership(request, edit=True)
     case = access.get_case_for_user(m, case_id)
     try:
@@ -452,7 +458,7 @@ def create_entry(request, case_id: int, payload: EntryIn):
 
 
 @router.get("/entries/{entry_id}", response={200: EntryOut, 404: Error}, summary="経過記録の詳細と修正履歴")
-def get_entry(request, entry_id: int):
+def get_entry(request, entry_id: Id):
     m = _membership(request)
     entry = access.get_entry_for_user(m, entry_id)
     actions.log_read(request, m, "record.viewed", entry, entry.case.person, [RECORDS])
@@ -461,7 +467,7 @@ def get_entry(request, entry_id: int):
 
 @router.put("/entries/{entry_id}", response={200: EntryOut, **ERRORS},
             summary="経過記録を修正（新しい版になり、修正前の記載は履歴に残る）")
-def amend_entry(request, entry_id: int, payload: AmendIn):
+def amend_entry(request, entry_id: Id, payload: AmendIn):
     m = _membership(request, edit=True)
     entry = access.get_entry_for_user(m, entry_id)
     return _versioned(lambda: actions.do_amend_entry(request=request, membership=m, entry=entry, version=payload.version,
@@ -470,7 +476,7 @@ def amend_entry(request, entry_id: int, payload: AmendIn):
 
 
 @router.post("/entries/{entry_id}/entered-in-error", response={200: EntryOut, **ERRORS}, summary="誤記入とする（削除はしない）")
-def mark_entry_in_error(request, entry_id: int, payload: ErrorIn):
+def mark_entry_in_error(request, entry_id: Id, payload: ErrorIn):
     m = _membership(request, edit=True)
     entry = access.get_entry_for_user(m, entry_id)
     return _versioned(lambda: actions.do_mark_entry_in_error(request=request, membership=m, entry=entry, version=payload.version,
@@ -496,7 +502,7 @@ class SearchOut(Schema):
 
 
 @router.get("/search", response={200: SearchOut, 404: Error}, summary="本人と相談・経過記録の全文検索（新しい順、一致箇所を <mark>）")
-def search_all(request, q: str = ""):
+def search_all(request, q: SearchText = ""):
     m = _membership(request)
     query = search.clean_query(q)
     if query:
@@ -510,7 +516,7 @@ def search_all(request, q: str = ""):
 
 
 @router.get("/stats", response={200: dict, 404: Error}, summary="年度の実人員・延人員（報告様式の区分ごと）")
-def consultation_stats(request, fiscal_year: int | None = Query(None, ge=FISCAL_YEAR_MIN, le=FISCAL_YEAR_MAX)):
+def consultation_stats(request, fiscal_year: FiscalYearNumber | None = None):
     m = _membership(request)
     if not m.has_perm("report.view"):
         raise Http404

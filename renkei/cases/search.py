@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from renkei.core.text import fold_kana, normalise
+from renkei.core.validators import CONTROL_CHARACTERS
 
 from . import access
 from .models import Case, Consultation, RecordEntry, SearchDocument
@@ -112,7 +113,9 @@ class Hit:
 
 
 def clean_query(raw) -> str:
-    return normalise(str(raw or ""))[:MAX_QUERY]
+    """The query as searched: control characters (NUL breaks SQLite's FTS syntax and PostgreSQL's text)
+    become spaces, width and spaces normalised, at most MAX_QUERY characters."""
+    return normalise(CONTROL_CHARACTERS.sub(" ", str(raw or "")))[:MAX_QUERY]
 
 
 def search_records(membership, raw_query, limit: int = 50) -> list[Hit]:

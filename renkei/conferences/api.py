@@ -9,15 +9,18 @@ from ninja import Router, Schema, Status
 
 from renkei.accounts.models import Membership
 from renkei.cases.access import BASIC
+from renkei.core.api_errors import Error, bad_request
+from renkei.core.api_types import Date, DateTime, Id, Text, codes
 
-from . import access, actions
+from . import access, actions, reference
 from .access import MINUTES
+from .models import Attendee, Conference, TeamMember
 
 router = Router(tags=["支援チーム・会議"])
 
 
-class Error(Schema):
-    detail: str | list[str]
+def _codes(choices):
+    return codes(code for code, _label in choices)
 
 
 class MemberOut(Schema):
@@ -40,15 +43,15 @@ class TeamOut(Schema):
 
 
 class MemberIn(Schema):
-    role: str
-    membership_id: int | None = None
-    name: str = ""
-    organisation_label: str = ""
+    role: _codes(reference.team_role_choices())
+    membership_id: Id | None = None
+    name: Text.of(TeamMember, "name") = ""
+    organisation_label: Text.of(TeamMember, "organisation_label") = ""
 
 
 class PurposeIn(Schema):
-    purpose: str
-    goals: str = ""
+    purpose: Text(1000)
+    goals: Text(4000) = ""
 
 
 class AttendeeOut(Schema):
@@ -94,37 +97,37 @@ class ConferenceOut(Schema):
 
 
 class ConferenceIn(Schema):
-    kind: str
-    title: str = ""
-    starts_at: dt.datetime
-    ends_at: dt.datetime | None = None
-    place: str = ""
+    kind: _codes(reference.kind_choices())
+    title: Text.of(Conference, "title") = ""
+    starts_at: DateTime
+    ends_at: DateTime | None = None
+    place: Text.of(Conference, "place") = ""
     is_remote: bool = False
-    agenda: str = ""
+    agenda: Text() = ""
 
 
 class ConferenceUpdate(ConferenceIn):
-    minutes: str = ""
-    decisions: str = ""
-    version: int
+    minutes: Text() = ""
+    decisions: Text() = ""
+    version: Id
 
 
 class AttendeeIn(Schema):
-    membership_id: int | None = None
-    team_member_id: int | None = None
-    name: str = ""
-    organisation_label: str = ""
-    role_label: str = ""
+    membership_id: Id | None = None
+    team_member_id: Id | None = None
+    name: Text.of(Attendee, "name") = ""
+    organisation_label: Text.of(Attendee, "organisation_label") = ""
+    role_label: Text.of(Attendee, "role_label") = ""
 
 
 class ItemIn(Schema):
-    description: str
-    owner_id: int
-    due_date: dt.date
+    description: Text(2000, min_length=1)
+    owner_id: Id
+    due_date: Date
 
 
 class StatusIn(Schema):
-    status: str
+    status: _codes(reference.status_choices())
 
 
 def _m(request):
@@ -135,7 +138,7 @@ def _m(request):
 
 
 def _bad(error: ValidationError):
-    return Status(400, {"detail": error.messages})
+    return Status(400, bad_request(error))
 
 
 def _membership(membership_id):
@@ -184,7 +187,7 @@ def _conference_out(m, conference, request=None, log=True):
 
 # --- teams --------------------------------------------------------------------------------------------------
 @router.get("/cases/{case_id}/team", response={200: TeamOut, 404: Error}, summary="ケースの支援チームと目的")
-def get_team(request, case_id: int):
+def get_team(request, case_id: Id):
     m = _m(request)
     ta = access.get_case_team_access(m, case_id)
     actions.log_read(request, m, "team.viewed", ta.case, ta.case.person, [BASIC])
@@ -201,7 +204,7 @@ def _managed_case(request, case_id):
 
 @router.post("/cases/{case_id}/team/members", response={201: TeamOut, 400: Error, 404: Error},
              summary="構成員を加える")
-def add_member(request, case_id: int, payload: MemberIn):
+def add_member(request, case_id: Id, payload: MemberIn):
     m, case = _managed_case(request, case_id)
     try:
         actions.do_add_team_member(request=request, membership=m, case=case, role=payload.role,
@@ -214,7 +217,7 @@ def add_member(request, case_id: int, payload: MemberIn):
 
 @router.post("/cases/{case_id}/team/members/{member_id}/remove", response={200: TeamOut, 400: Error, 404: Error},
              summary="構成員をチームから外す")
-def remove_member(request, case_id: int, member_id: int):
+def remove_member(request, case_id: Id, member_id: Id):
     m, case = _managed_case(request, case_id)
     member = access.get_member_for_manager(m, case, member_id)
     try:
@@ -226,7 +229,7 @@ def remove_member(request, case_id: int, member_id: int):
 
 @router.put("/cases/{case_id}/team/purpose", response={200: TeamOut, 400: Error, 404: Error},
             summary="チームの目的と目標を書く")
-def set_purpose(request, case_id: int, payload: PurposeIn):
+def set_purpose(request, case_id: Id, payload: PurposeIn):
     m, case = _managed_case(request, case_id)
     try:
         actions.do_set_purpose(request=request, membership=m, case=case, purpose=payload.purpose, goals=payload.goals)
@@ -237,7 +240,7 @@ def set_purpose(request, case_id: int, payload: PurposeIn):
 
 @router.post("/cases/{case_id}/team/acknowledge", response={200: TeamOut, 400: Error, 404: Error},
              summary="目的を確認したことを記録する")
-def acknowledge(request, case_id: int):
+def acknowledge(request, case_id: Id):
     m = _m(request)
     ta = access.get_case_team_access(m, case_id)
     try:
@@ -256,7 +259,7 @@ def list_conferences(request):
 
 @router.post("/cases/{case_id}/conferences", response={201: ConferenceOut, 400: Error, 404: Error},
              summary="会議を招集する")
-def create_conference(request, case_id: int, payload: ConferenceIn):
+def create_conference(request, case_id: Id, payload: ConferenceIn):
     m, case = _managed_case(request, case_id)
     try:
         conference = actions.do_create_conference(request=request, membership=m, case=case, data=payload.dict())
@@ -266,14 +269,14 @@ def create_conference(request, case_id: int, payload: ConferenceIn):
 
 
 @router.get("/{conference_id}", response={200: ConferenceOut, 404: Error}, summary="会議")
-def get_conference(request, conference_id: int):
+def get_conference(request, conference_id: Id):
     m = _m(request)
     return _conference_out(m, access.get_conference_for_user(m, conference_id), request)
 
 
 @router.put("/{conference_id}", response={200: ConferenceOut, 400: Error, 404: Error},
             summary="会議の記録（議題・議事録・決定事項）を更新する")
-def update_conference(request, conference_id: int, payload: ConferenceUpdate):
+def update_conference(request, conference_id: Id, payload: ConferenceUpdate):
     m = _m(request)
     conference = access.get_conference_for_manager(m, conference_id)
     try:
@@ -286,7 +289,7 @@ def update_conference(request, conference_id: int, payload: ConferenceUpdate):
 
 @router.post("/{conference_id}/attendees", response={201: ConferenceOut, 400: Error, 404: Error},
              summary="出席者を加える")
-def add_attendee(request, conference_id: int, payload: AttendeeIn):
+def add_attendee(request, conference_id: Id, payload: AttendeeIn):
     m = _m(request)
     conference = access.get_conference_for_manager(m, conference_id)
     team = access.team_of(conference.case)
@@ -294,7 +297,7 @@ def add_attendee(request, conference_id: int, payload: AttendeeIn):
     if payload.team_member_id is not None:
         team_member = team.members.filter(pk=payload.team_member_id, removed_at__isnull=True).first() if team else None
         if team_member is None:
-            return Status(400, {"detail": ["指定したチームの構成員が見つかりません。"]})
+            return Status(400, bad_request(ValidationError("指定したチームの構成員が見つかりません。")))
     try:
         actions.do_add_attendee(request=request, membership=m, conference=conference,
                                 member_membership=_membership(payload.membership_id), team_member=team_member,
@@ -307,7 +310,7 @@ def add_attendee(request, conference_id: int, payload: AttendeeIn):
 
 @router.post("/{conference_id}/attendees/{attendee_id}/agreement", response={200: ConferenceOut, 400: Error, 404: Error},
              summary="出席者の情報の取扱いルールへの同意を記録する")
-def record_agreement(request, conference_id: int, attendee_id: int):
+def record_agreement(request, conference_id: Id, attendee_id: Id):
     m = _m(request)
     conference = access.get_conference_for_manager(m, conference_id)
     attendee = conference.attendees.filter(pk=attendee_id).first()
@@ -321,7 +324,7 @@ def record_agreement(request, conference_id: int, attendee_id: int):
 
 
 @router.post("/{conference_id}/actions", response={201: ItemOut, 400: Error, 404: Error}, summary="宿題を加える")
-def add_item(request, conference_id: int, payload: ItemIn):
+def add_item(request, conference_id: Id, payload: ItemIn):
     m = _m(request)
     conference = access.get_conference_for_manager(m, conference_id)
     owner = next((u for u in actions.owner_choices(conference) if u.pk == payload.owner_id), None)
@@ -340,7 +343,7 @@ def my_items(request):
 
 
 @router.post("/actions/{item_id}/status", response={200: ItemOut, 400: Error, 404: Error}, summary="宿題の状態を変える")
-def set_status(request, item_id: int, payload: StatusIn):
+def set_status(request, item_id: Id, payload: StatusIn):
     m = _m(request)
     item = access.get_action_item_for_user(m, item_id)
     try:

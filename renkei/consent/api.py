@@ -2,28 +2,29 @@
 Missing and forbidden both answer 404; invalid input answers 400 with a Japanese message."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from renkei.accounts.models import Organisation, OrganisationType
 from renkei.audit.actions import log_event
 from renkei.cases.access import BASIC
+from renkei.core.api_errors import Error, bad_request
+from renkei.core.api_types import BirthDate, Date, DateTime, Days, Id, Text, codes
 
 from . import access, actions, breakglass, reference
 
 router = Router(tags=["consent"])
 
-
-class Error(Schema):
-    detail: str
+Scopes = Annotated[list[codes(reference.scope_codes())], Field(min_length=1, max_length=20)]
 
 
 class ConsentOut(Schema):
     id: int
-    person_id: int
+    person_id: Id
     owner: str
     recipient_kind: str
     recipient_organisation_id: int | None
@@ -48,7 +49,7 @@ class ConsentOut(Schema):
 
 class DisclosureOut(Schema):
     id: int
-    person_id: int
+    person_id: Id
     owner: str
     recipient_id: int
     recipient: str
@@ -66,51 +67,51 @@ class DisclosureOut(Schema):
 
 
 class RegisterOut(Schema):
-    person_id: int
+    person_id: Id
     shared_scopes: list[str]
     consents: list[ConsentOut]
     disclosures: list[DisclosureOut]
 
 
 class ConsentIn(Schema):
-    recipient_kind: str = "organisation"
-    recipient_organisation_id: int | None = None
-    recipient_type: str | None = None
-    recipient_team_id: int | None = None
-    purpose: str
-    scopes: list[str]
-    valid_from: dt.date
-    valid_until: dt.date
-    method: str
-    obtained_at: dt.datetime | None = None
-    note: str = ""
+    recipient_kind: codes(code for code, _ in reference.recipient_kind_choices()) = "organisation"
+    recipient_organisation_id: Id | None = None
+    recipient_type: Text(40) | None = None
+    recipient_team_id: Id | None = None
+    purpose: Text(2000, min_length=1)
+    scopes: Scopes
+    valid_from: Date
+    valid_until: Date
+    method: codes(code for code, _ in reference.method_choices())
+    obtained_at: DateTime | None = None
+    note: Text(2000) = ""
 
 
 class WithdrawIn(Schema):
-    method: str
-    note: str = ""
+    method: codes(code for code, _ in reference.withdrawal_method_choices())
+    note: Text(2000) = ""
 
 
 class DisclosureIn(Schema):
-    recipient_id: int
-    legal_basis: str
-    justification: str = ""
-    scopes: list[str]
-    valid_until: dt.date
+    recipient_id: Id
+    legal_basis: Text(40, min_length=1)
+    justification: Text(2000) = ""
+    scopes: Scopes
+    valid_until: Date
 
 
 class EndDisclosureIn(Schema):
-    reason: str
+    reason: Text(2000)
 
 
 class BreakGlassSearchIn(Schema):
-    name: str
-    birth_date: dt.date
+    name: Text(100, min_length=1)
+    birth_date: BirthDate
 
 
 class BreakGlassIn(BreakGlassSearchIn):
-    legal_basis: str
-    reason: str
+    legal_basis: Text(40, min_length=1)
+    reason: Text(2000)
 
 
 class FoundOut(Schema):
@@ -123,7 +124,7 @@ class FoundOut(Schema):
 
 class BreakGlassOut(Schema):
     id: int
-    person_id: int
+    person_id: Id
     legal_basis: str
     started_at: dt.datetime
     expires_at: dt.datetime
@@ -150,7 +151,7 @@ def disclosure_out(d) -> dict:
 
 
 def _bad(error: ValidationError):
-    return 400, {"detail": " ".join(error.messages)}
+    return 400, bad_request(error)
 
 
 def _read(request, action, obj, person):
@@ -197,7 +198,7 @@ def list_scopes(request):
 
 
 @router.get("/expiring", response={200: list[ConsentOut], 404: Error}, summary="期限が近い同意（自組織が得たもの）")
-def expiring(request, days: int | None = None):
+def expiring(request, days: Days | None = None):
     m = _manager(request)
     consents = list(access.expiring_consents(m.organisation, days))
     log_event("consent.register_viewed", request=request, field_groups=[BASIC], purpose="同意の管理",
@@ -206,7 +207,7 @@ def expiring(request, days: int | None = None):
 
 
 @router.get("/persons/{person_id}", response={200: RegisterOut, 404: Error}, summary="本人の同意と情報提供の記録")
-def person_register(request, person_id: int):
+def person_register(request, person_id: Id):
     m = request.membership
     person = access.get_person_for_consent(m, person_id)
     _read(request, "consent.listed", person, person)
@@ -218,7 +219,7 @@ def person_register(request, person_id: int):
 
 @router.post("/persons/{person_id}/consents", response={201: ConsentOut, 400: Error, 404: Error},
              summary="同意を記録（添付は画面から。API ではメモが必須）")
-def record_consent(request, person_id: int, payload: ConsentIn):
+def record_consent(request, person_id: Id, payload: ConsentIn):
     m = _manager(request)
     person = access.get_person_for_consent(m, person_id)
     try:
@@ -240,7 +241,7 @@ def record_consent(request, person_id: int, payload: ConsentIn):
 
 
 @router.get("/consents/{consent_id}", response={200: ConsentOut, 404: Error}, summary="同意の詳細")
-def get_consent(request, consent_id: int):
+def get_consent(request, consent_id: Id):
     consent = access.get_consent_for_user(request.membership, consent_id)
     _read(request, "consent.viewed", consent, consent.person)
     return consent_out(consent)
@@ -248,7 +249,7 @@ def get_consent(request, consent_id: int):
 
 @router.post("/consents/{consent_id}/withdraw", response={200: ConsentOut, 400: Error, 404: Error},
              summary="同意の撤回を記録（直ちにすべての共有が止まる）")
-def withdraw_consent(request, consent_id: int, payload: WithdrawIn):
+def withdraw_consent(request, consent_id: Id, payload: WithdrawIn):
     m = _manager(request)
     consent = access.get_managed_consent(m, consent_id)
     try:
@@ -261,7 +262,7 @@ def withdraw_consent(request, consent_id: int, payload: WithdrawIn):
 
 @router.post("/persons/{person_id}/disclosures", response={201: DisclosureOut, 400: Error, 404: Error},
              summary="法的根拠による提供を記録（同意によらない共有）")
-def record_disclosure(request, person_id: int, payload: DisclosureIn):
+def record_disclosure(request, person_id: Id, payload: DisclosureIn):
     m = _manager(request)
     person = access.get_person_for_consent(m, person_id)
     try:
@@ -276,7 +277,7 @@ def record_disclosure(request, person_id: int, payload: DisclosureIn):
 
 @router.post("/disclosures/{disclosure_id}/end", response={200: DisclosureOut, 400: Error, 404: Error},
              summary="法的根拠による提供を期限前に終了（理由が必要。提供先は直ちに見られなくなる）")
-def end_disclosure(request, disclosure_id: int, payload: EndDisclosureIn):
+def end_disclosure(request, disclosure_id: Id, payload: EndDisclosureIn):
     m = _manager(request)
     disclosure = access.get_managed_disclosure(m, disclosure_id)
     try:
@@ -305,7 +306,7 @@ def breakglass_search(request, payload: BreakGlassSearchIn):
 
 @router.post("/breakglass/{person_id}", response={201: BreakGlassOut, 400: Error, 404: Error},
              summary="緊急アクセスを開始（理由と法的根拠。時間制限つき、管理者に通知）")
-def breakglass_open(request, person_id: int, payload: BreakGlassIn):
+def breakglass_open(request, person_id: Id, payload: BreakGlassIn):
     m = request.membership
     person = breakglass.get_person_for_breakglass(m, person_id, payload.name, payload.birth_date)
     try:

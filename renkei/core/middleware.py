@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.http import Http404
+
+BIGINT_MAX = 2**63 - 1
 
 
 class SecurityHeadersMiddleware:
@@ -15,3 +18,20 @@ class SecurityHeadersMiddleware:
             # Person-level data must not linger in shared caches or the browser's back-forward cache.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class IdRangeMiddleware:
+    """A number in a URL (`<int:…>`) beyond a PostgreSQL bigint names no record: 404 before the view runs,
+    so no query overflows (SQLite's OverflowError, PostgreSQL's "bigint out of range")."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if any(isinstance(value, int) and not -BIGINT_MAX <= value <= BIGINT_MAX
+               for value in (*view_args, *view_kwargs.values())):
+            raise Http404
+        return None

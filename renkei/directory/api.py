@@ -2,15 +2,17 @@
 endpoint (`router`). HSDS answers are built by hsds.py and validated against the official schemas in
 tests/directory/test_api.py."""
 
-from datetime import datetime
+import uuid
 from math import ceil
+from typing import Annotated
 
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from renkei.core.api_errors import Error
+from renkei.core.api_types import DateTime, Id, PageNumber, SearchText, Text
 from renkei.core.text import fold_kana
 
 from . import hsds, matching
@@ -25,18 +27,18 @@ hsds_router = Router(tags=["hsds"])
 MAX_PER_PAGE = 200
 
 
-class ErrorOut(Schema):
-    detail: str
+ErrorOut = Error
+HsdsId = Text(64)  # a UUID as HSDS names it; anything else is simply not found
 
 
 class PageParams(Schema):
-    search: str | None = None
-    page: int = 1
-    per_page: int = 50
-    taxonomy_term_id: str | None = None
-    taxonomy_id: str | None = None
-    organization_id: str | None = None
-    modified_after: str | None = None
+    search: SearchText | None = None
+    page: PageNumber = 1
+    per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE)] = 50
+    taxonomy_term_id: uuid.UUID | None = None
+    taxonomy_id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    modified_after: DateTime | None = None
 
 
 def _bad(message):
@@ -46,8 +48,6 @@ def _bad(message):
 
 
 def _uuid_or_400(value, name):
-    import uuid
-
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -80,11 +80,7 @@ def _services(params: PageParams):
     if params.organization_id:
         qs = qs.filter(organization_id=_uuid_or_400(params.organization_id, "organization_id"))
     if params.modified_after:
-        try:
-            moment = datetime.fromisoformat(params.modified_after)
-        except ValueError:
-            _bad("modified_after は ISO 8601 の日時で指定してください。")
-        qs = qs.filter(last_modified__gte=moment if moment.tzinfo else timezone.make_aware(moment))
+        qs = qs.filter(last_modified__gte=params.modified_after)
     return qs.distinct().order_by("name_folded", "id")
 
 
@@ -100,7 +96,7 @@ def services(request, params: Query[PageParams]):
 
 
 @hsds_router.get("/services/{service_id}", summary="サービス（HSDS compiled）", response={200: dict, 404: ErrorOut})
-def service(request, service_id: str):
+def service(request, service_id: HsdsId):
     return hsds.service_out(_get(Service.objects.select_related("organization"), service_id))
 
 
@@ -121,7 +117,7 @@ def organizations(request, params: Query[PageParams]):
 
 @hsds_router.get("/organizations/{organization_id}", summary="機関（HSDS compiled）",
                  response={200: dict, 404: ErrorOut})
-def organization(request, organization_id: str, full_service: bool = False):
+def organization(request, organization_id: HsdsId, full_service: bool = False):
     org = _get(Organization.objects.all(), organization_id)
     return hsds.organization_out(org, services="full" if full_service else "list")
 
@@ -135,7 +131,7 @@ def service_at_locations(request, params: Query[PageParams]):
 
 @hsds_router.get("/service_at_locations/{sal_id}", summary="サービス提供場所（HSDS compiled）",
                  response={200: dict, 404: ErrorOut})
-def service_at_location(request, sal_id: str):
+def service_at_location(request, sal_id: HsdsId):
     return hsds.sal_out(_get(ServiceAtLocation.objects.select_related("service", "location"), sal_id))
 
 
@@ -148,12 +144,12 @@ def taxonomies(request, params: Query[PageParams]):
 
 
 @hsds_router.get("/taxonomies/{taxonomy_id}", summary="分類体系（HSDS）", response={200: dict, 404: ErrorOut})
-def taxonomy(request, taxonomy_id: str):
+def taxonomy(request, taxonomy_id: HsdsId):
     return hsds.taxonomy_out(_get(Taxonomy.objects.all(), taxonomy_id))
 
 
 @hsds_router.get("/taxonomy_terms", summary="分類の用語一覧（HSDS）", response={200: dict, 400: ErrorOut})
-def taxonomy_terms(request, params: Query[PageParams], parent_id: str | None = None, top_only: bool = False):
+def taxonomy_terms(request, params: Query[PageParams], parent_id: uuid.UUID | None = None, top_only: bool = False):
     qs = TaxonomyTerm.objects.select_related("taxonomy").order_by("taxonomy__code", "sort_order", "id")
     if params.search:
         qs = qs.filter(name__icontains=params.search)
@@ -167,7 +163,7 @@ def taxonomy_terms(request, params: Query[PageParams], parent_id: str | None = N
 
 
 @hsds_router.get("/taxonomy_terms/{term_id}", summary="分類の用語（HSDS）", response={200: dict, 404: ErrorOut})
-def taxonomy_term(request, term_id: str):
+def taxonomy_term(request, term_id: HsdsId):
     return hsds.term_out(_get(TaxonomyTerm.objects.select_related("taxonomy"), term_id))
 
 
@@ -181,10 +177,10 @@ def _get(queryset, pk):
 
 
 class MatchParams(Schema):
-    need: str
-    municipality: int
-    accessibility: list[str] = []
-    language: str | None = None
+    need: Text(40, min_length=1)
+    municipality: Id
+    accessibility: Annotated[list[Text(40)], Field(max_length=20)] = []
+    language: Text(20) | None = None
 
 
 class MatchItemOut(Schema):

@@ -2,22 +2,22 @@
 and outreach visits: the same access and action functions as the pages. Missing and forbidden both
 answer 404; bad input answers 400 with a Japanese message and changes nothing."""
 
-import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+
+from renkei.core.api_errors import Error, bad_request
+from renkei.core.api_types import BIGINT_MAX, Date, DateTime, FiscalYearNumber, Id, Ids, Text
 
 from . import access, actions, stats
 from . import work_actions as work
 from .access import BASIC, PLAN, PURPOSE_OUTREACH, PURPOSE_VISIT, RECORDS, VISIT_SUPPORT
-from .models import PathwayStep
+from .models import OutreachVisit, PathwayStep, PlanAgreement, PlanVersion, Supporter, VisitSupportRequest
 
 router = Router(tags=["discharge"])
-
-
-class Error(Schema):
-    detail: str
+VersionNumber = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 
 
 ERRORS = {400: Error, 404: Error}
@@ -31,7 +31,7 @@ def _m(request, perm=None):
 
 
 def _bad(error: ValidationError):
-    return Status(400, {"detail": " ".join(error.messages)})
+    return Status(400, bad_request(error))
 
 
 def _run(fn, out, status=200):
@@ -44,31 +44,31 @@ def _run(fn, out, status=200):
 
 # --- plans -------------------------------------------------------------------------------------------------
 class SupportItem(Schema):
-    content: str
-    organisation_id: int
-    contact: str = ""
+    content: Text(2000, min_length=1)
+    organisation_id: Id
+    contact: Text(500) = ""
 
 
 class PlanIn(Schema):
-    hospital_id: int
-    ward: str = ""
-    discharge_officer_id: int | None = None
-    discharge_officer_name: str = ""
-    expected_discharge_on: dt.date | None = None
-    wishes: str
-    family_views: str = ""
-    needs: str
-    support_items: list[SupportItem]
-    crisis_plan: str
-    contacts: str = ""
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
-    review_dates: list[dt.date] | None = None
+    hospital_id: Id
+    ward: Text.of(PlanVersion, "ward") = ""
+    discharge_officer_id: Id | None = None
+    discharge_officer_name: Text.of(PlanVersion, "discharge_officer_name") = ""
+    expected_discharge_on: Date | None = None
+    wishes: Text(min_length=1)
+    family_views: Text() = ""
+    needs: Text(min_length=1)
+    support_items: Annotated[list[SupportItem], Field(max_length=100)]
+    crisis_plan: Text(min_length=1)
+    contacts: Text() = ""
+    period_start: Date | None = None
+    period_end: Date | None = None
+    review_dates: Annotated[list[Date], Field(max_length=50)] | None = None
 
 
 class PlanRevision(PlanIn):
-    based_on: int
-    reason: str
+    based_on: VersionNumber
+    reason: Text(2000)
 
 
 def _version_out(v) -> dict:
@@ -110,7 +110,7 @@ def list_plans(request):
 
 @router.post("/cases/{case_id}/plans", response={201: dict, **ERRORS},
              summary="退院後支援計画を作成（本人の同意「支援計画」が記録されていなければ 400）")
-def create_plan(request, case_id: int, payload: PlanIn):
+def create_plan(request, case_id: Id, payload: PlanIn):
     m = _m(request, "person.edit")
     case = access.get_case_for_user(m, case_id)
     return _run(lambda: actions.do_create_plan(request=request, membership=m, case=case, data=_plan_data(payload)),
@@ -118,13 +118,13 @@ def create_plan(request, case_id: int, payload: PlanIn):
 
 
 class RefusalIn(Schema):
-    refused_on: dt.date | None = None
-    note: str = ""
+    refused_on: Date | None = None
+    note: Text(2000) = ""
 
 
 @router.post("/cases/{case_id}/refusals", response={201: dict, **ERRORS},
              summary="本人が計画を希望しない意向を記録（ケースは継続）")
-def record_refusal(request, case_id: int, payload: RefusalIn):
+def record_refusal(request, case_id: Id, payload: RefusalIn):
     m = _m(request, "person.edit")
     case = access.get_case_for_user(m, case_id)
     return _run(lambda: actions.do_record_refusal(request=request, membership=m, case=case, **payload.dict()),
@@ -132,7 +132,7 @@ def record_refusal(request, case_id: int, payload: RefusalIn):
 
 
 @router.get("/plans/{plan_id}", response={200: dict, 404: Error}, summary="計画（最新の版と版の一覧）")
-def get_plan(request, plan_id: int):
+def get_plan(request, plan_id: Id):
     m = _m(request)
     plan = access.get_plan_for_user(m, plan_id)
     actions.log_read(request, m, "discharge_plan.viewed", plan, plan.person, [BASIC, PLAN])
@@ -140,7 +140,7 @@ def get_plan(request, plan_id: int):
 
 
 @router.get("/plans/{plan_id}/versions/{number}", response={200: dict, 404: Error}, summary="計画の過去の版")
-def get_plan_version(request, plan_id: int, number: int):
+def get_plan_version(request, plan_id: Id, number: VersionNumber):
     m = _m(request)
     plan = access.get_plan_for_user(m, plan_id)
     version = plan.versions.filter(number=number).first()
@@ -158,7 +158,7 @@ def _editable_plan(request, plan_id):
 
 
 @router.post("/plans/{plan_id}/versions", response={201: dict, **ERRORS}, summary="計画を変更（新しい版）")
-def revise_plan(request, plan_id: int, payload: PlanRevision):
+def revise_plan(request, plan_id: Id, payload: PlanRevision):
     m, plan = _editable_plan(request, plan_id)
     data = _plan_data(payload)
     based_on, reason = data.pop("based_on"), data.pop("reason")
@@ -167,15 +167,15 @@ def revise_plan(request, plan_id: int, payload: PlanRevision):
 
 
 class AgreementIn(Schema):
-    conference_id: int | None = None
-    agreed_on: dt.date | None = None
-    meeting_kind: str = ""
-    meeting_form: str = ""
-    attendees: str = ""
+    conference_id: Id | None = None
+    agreed_on: Date | None = None
+    meeting_kind: Text.of(PlanAgreement, "meeting_kind") = ""
+    meeting_form: Text.of(PlanAgreement, "meeting_form") = ""
+    attendees: Text(2000) = ""
 
 
 @router.post("/plans/{plan_id}/agreement", response={200: dict, **ERRORS}, summary="会議での合意を記録")
-def agree_plan(request, plan_id: int, payload: AgreementIn):
+def agree_plan(request, plan_id: Id, payload: AgreementIn):
     m, plan = _editable_plan(request, plan_id)
     data = payload.dict()
     data["conference"] = data.pop("conference_id")
@@ -184,41 +184,41 @@ def agree_plan(request, plan_id: int, payload: AgreementIn):
 
 
 class ReviewIn(Schema):
-    held_on: dt.date
-    outcome: str
+    held_on: Date
+    outcome: Text(min_length=1)
     extension_consented: bool = False
-    scheduled_for: dt.date | None = None
+    scheduled_for: Date | None = None
 
 
 @router.post("/plans/{plan_id}/reviews", response={201: dict, **ERRORS}, summary="見直しを記録")
-def review_plan(request, plan_id: int, payload: ReviewIn):
+def review_plan(request, plan_id: Id, payload: ReviewIn):
     m, plan = _editable_plan(request, plan_id)
     return _run(lambda: actions.do_record_review(request=request, membership=m, plan=plan, **payload.dict()),
                 lambda r: {"id": r.pk, "held_on": r.held_on, "extension_consented": r.extension_consented}, 201)
 
 
 class ExtensionIn(Schema):
-    based_on: int
-    period_end: dt.date
-    reason: str
+    based_on: VersionNumber
+    period_end: Date
+    reason: Text(2000)
 
 
 @router.post("/plans/{plan_id}/extension", response={201: dict, **ERRORS},
              summary="期間を延長（見直しで本人が同意したあと。新しい版）")
-def extend_plan(request, plan_id: int, payload: ExtensionIn):
+def extend_plan(request, plan_id: Id, payload: ExtensionIn):
     m, plan = _editable_plan(request, plan_id)
     return _run(lambda: actions.do_extend_plan(request=request, membership=m, plan=plan, **payload.dict()),
                 lambda v: _version_out(v), 201)
 
 
 class HandoverIn(Schema):
-    to_organisation_id: int
-    note: str = ""
+    to_organisation_id: Id
+    note: Text(2000) = ""
 
 
 @router.post("/plans/{plan_id}/handover", response={201: dict, **ERRORS},
              summary="転居先の機関へ引継ぎ（本人の同意「支援計画」がその機関を対象に記録されていること）")
-def hand_over(request, plan_id: int, payload: HandoverIn):
+def hand_over(request, plan_id: Id, payload: HandoverIn):
     m, plan = _editable_plan(request, plan_id)
     return _run(lambda: actions.do_hand_over(request=request, membership=m, plan=plan,
                                              to_organisation=payload.to_organisation_id, note=payload.note),
@@ -227,7 +227,7 @@ def hand_over(request, plan_id: int, payload: HandoverIn):
 
 @router.post("/plans/{plan_id}/continue", response={201: dict, **ERRORS},
              summary="引き継いだ計画をもとに自機関の計画を作成（現在の版の内容を第1版に写す・本人の同意が必要）")
-def continue_plan(request, plan_id: int):
+def continue_plan(request, plan_id: Id):
     m = _m(request, "person.edit")
     plan = access.get_plan_for_user(m, plan_id)
     return _run(lambda: actions.do_continue_handed_over(request=request, membership=m, plan=plan),
@@ -245,7 +245,7 @@ def _pathway_out(pathway) -> dict:
 
 
 @router.get("/cases/{case_id}/pathway", response={200: dict, 404: Error}, summary="地域移行の経路と進み具合")
-def get_pathway(request, case_id: int):
+def get_pathway(request, case_id: Id):
     m = _m(request)
     case = access.get_case_for_user(m, case_id)
     pathway = access.pathways_visible_to(m).filter(case=case).first()
@@ -256,21 +256,21 @@ def get_pathway(request, case_id: int):
 
 
 @router.post("/cases/{case_id}/pathway", response={201: dict, **ERRORS}, summary="地域移行の経路を始める")
-def start_pathway(request, case_id: int):
+def start_pathway(request, case_id: Id):
     m = _m(request, "person.edit")
     case = access.get_case_for_user(m, case_id)
     return _run(lambda: work.do_start_pathway(request=request, membership=m, case=case), _pathway_out, 201)
 
 
 class StepIn(Schema):
-    status: str
-    owner_organisation_id: int | None = None
-    owner_user_id: int | None = None
-    note: str = ""
+    status: Text(20, min_length=1)
+    owner_organisation_id: Id | None = None
+    owner_user_id: Id | None = None
+    note: Text(2000) = ""
 
 
 @router.put("/steps/{step_id}", response={200: dict, **ERRORS}, summary="経路の段階を更新（状況・担当）")
-def update_step(request, step_id: int, payload: StepIn):
+def update_step(request, step_id: Id, payload: StepIn):
     m = _m(request, "person.edit")
     step = PathwayStep.objects.filter(pk=step_id, pathway__in=access.pathways_visible_to(m)).first()
     if step is None:
@@ -296,7 +296,7 @@ def my_steps(request):
 
 
 @router.get("/steps/{step_id}", response={200: dict, 404: Error}, summary="担当する段階（ケース番号・内容・状況）")
-def get_step(request, step_id: int):
+def get_step(request, step_id: Id):
     m = _m(request)
     step = access.get_step_for_user(m, step_id)
     case_link = access.can_open_case(m, step.pathway.case_id)
@@ -333,16 +333,16 @@ def list_requests(request):
 
 
 class RequestIn(Schema):
-    patient_name: str
-    patient_age: int | None = None
-    person_id: int | None = None
-    hospital_id: int
-    ward: str = ""
-    admission_type: str
-    source: str
-    requester_name: str = ""
-    received_on: dt.date | None = None
-    request_note: str = ""
+    patient_name: Text.of(VisitSupportRequest, "patient_name", min_length=1)
+    patient_age: Annotated[int, Field(ge=0, le=130)] | None = None
+    person_id: Id | None = None
+    hospital_id: Id
+    ward: Text.of(VisitSupportRequest, "ward") = ""
+    admission_type: Text.of(VisitSupportRequest, "admission_type", min_length=1)
+    source: Text.of(VisitSupportRequest, "source", min_length=1)
+    requester_name: Text.of(VisitSupportRequest, "requester_name") = ""
+    received_on: Date | None = None
+    request_note: Text(2000) = ""
 
 
 @router.post("/visit-support", response={201: dict, **ERRORS}, summary="申込みを受け付ける（事務局）")
@@ -355,7 +355,7 @@ def receive_request(request, payload: RequestIn):
 
 
 @router.get("/visit-support/{request_id}", response={200: dict, 404: Error}, summary="申込み（訪問支援員には必要な項目だけ）")
-def get_request(request, request_id: int):
+def get_request(request, request_id: Id):
     m = _m(request)
     req, level = access.get_request_for_user(m, request_id)
     groups = [BASIC, VISIT_SUPPORT] if level == "office" else [VISIT_SUPPORT]
@@ -372,49 +372,49 @@ def _office_request(request, request_id):
 
 
 class WishIn(Schema):
-    confirmed_on: dt.date
-    method: str
-    note: str = ""
+    confirmed_on: Date
+    method: Text.of(VisitSupportRequest, "wish_method", min_length=1)
+    note: Text(2000) = ""
 
 
 @router.post("/visit-support/{request_id}/wish", response={200: dict, **ERRORS}, summary="本人の意向を確認した日と方法")
-def confirm_wish(request, request_id: int, payload: WishIn):
+def confirm_wish(request, request_id: Id, payload: WishIn):
     m, req = _office_request(request, request_id)
     return _run(lambda: work.do_confirm_wish(request=request, membership=m, req=req, **payload.dict()), request_out)
 
 
 class AssignIn(Schema):
-    supporter_ids: list[int]
+    supporter_ids: Ids
 
 
 @router.post("/visit-support/{request_id}/assignment", response={200: dict, **ERRORS},
              summary="訪問支援員2名を選任（研修修了・守秘誓約・意向確認後）")
-def assign(request, request_id: int, payload: AssignIn):
+def assign(request, request_id: Id, payload: AssignIn):
     m, req = _office_request(request, request_id)
     return _run(lambda: work.do_assign_supporters(request=request, membership=m, req=req,
                                                   supporters=payload.supporter_ids), request_out)
 
 
 class ScheduleIn(Schema):
-    visit_at: dt.datetime
-    hospital_contact: str = ""
-    note: str = ""
+    visit_at: DateTime
+    hospital_contact: Text.of(VisitSupportRequest, "hospital_contact") = ""
+    note: Text(2000) = ""
 
 
 @router.post("/visit-support/{request_id}/schedule", response={200: dict, **ERRORS}, summary="病院と調整した訪問日時")
-def schedule(request, request_id: int, payload: ScheduleIn):
+def schedule(request, request_id: Id, payload: ScheduleIn):
     m, req = _office_request(request, request_id)
     return _run(lambda: work.do_schedule_visit(request=request, membership=m, req=req, **payload.dict()), request_out)
 
 
 class ReportIn(Schema):
-    visited_on: dt.date
-    report: str
+    visited_on: Date
+    report: Text(min_length=1)
 
 
 @router.post("/visit-support/{request_id}/report", response={200: dict, **ERRORS},
              summary="訪問の報告（担当の訪問支援員または事務局）")
-def report(request, request_id: int, payload: ReportIn):
+def report(request, request_id: Id, payload: ReportIn):
     m = _m(request)
     req, level = access.get_request_for_user(m, request_id)
     return _run(lambda: work.do_report_visit(request=request, membership=m, req=req, **payload.dict()),
@@ -422,11 +422,11 @@ def report(request, request_id: int, payload: ReportIn):
 
 
 class SupporterIn(Schema):
-    name: str
-    kana: str = ""
-    affiliation: str = ""
-    trained_on: dt.date | None = None
-    user_id: int | None = None
+    name: Text.of(Supporter, "name", min_length=1)
+    kana: Text.of(Supporter, "kana") = ""
+    affiliation: Text.of(Supporter, "affiliation") = ""
+    trained_on: Date | None = None
+    user_id: Id | None = None
     secrecy_pledged: bool = False
 
 
@@ -457,17 +457,17 @@ def visit_out(v) -> dict:
 
 
 class VisitIn(Schema):
-    kind: str
-    planned_at: dt.datetime
-    purpose: str
-    category: str
-    place: str = ""
-    staff_ids: list[int] = []
-    companion_ids: list[int] = []
+    kind: Text.of(OutreachVisit, "kind", min_length=1)
+    planned_at: DateTime
+    purpose: Text(2000, min_length=1)
+    category: Text.of(OutreachVisit, "category", min_length=1)
+    place: Text.of(OutreachVisit, "place") = ""
+    staff_ids: Ids = []
+    companion_ids: Ids = []
 
 
 @router.post("/cases/{case_id}/visits", response={201: dict, **ERRORS}, summary="アウトリーチ・訪問を予定（同行を含む）")
-def plan_visit(request, case_id: int, payload: VisitIn):
+def plan_visit(request, case_id: Id, payload: VisitIn):
     m = _m(request, "person.edit")
     case = access.get_case_for_user(m, case_id)
     data = payload.dict()
@@ -476,7 +476,7 @@ def plan_visit(request, case_id: int, payload: VisitIn):
 
 
 @router.get("/visits/{visit_id}", response={200: dict, 404: Error}, summary="訪問（同行者は自分が同行する訪問）")
-def get_visit(request, visit_id: int):
+def get_visit(request, visit_id: Id):
     m = _m(request)
     visit = access.get_visit_for_user(m, visit_id)
     actions.log_read(request, m, "outreach.viewed", visit, visit.case.person, [BASIC, RECORDS],
@@ -485,29 +485,29 @@ def get_visit(request, visit_id: int):
 
 
 class VisitRecordIn(Schema):
-    visited_at: dt.datetime
-    record: str
+    visited_at: DateTime
+    record: Text(min_length=1)
 
 
 @router.post("/visits/{visit_id}/record", response={200: dict, **ERRORS}, summary="訪問を記録（経過記録に追加）")
-def record_visit(request, visit_id: int, payload: VisitRecordIn):
+def record_visit(request, visit_id: Id, payload: VisitRecordIn):
     m = _m(request, "person.edit")
     visit = access.get_visit_for_user(m, visit_id)
     return _run(lambda: work.do_record_visit(request=request, membership=m, visit=visit, **payload.dict()), visit_out)
 
 
 class CancelIn(Schema):
-    reason: str
+    reason: Text(2000)
 
 
 @router.post("/visits/{visit_id}/cancel", response={200: dict, **ERRORS}, summary="訪問を中止")
-def cancel_visit(request, visit_id: int, payload: CancelIn):
+def cancel_visit(request, visit_id: Id, payload: CancelIn):
     m = _m(request, "person.edit")
     visit = access.get_visit_for_user(m, visit_id)
     return _run(lambda: work.do_cancel_visit(request=request, membership=m, visit=visit, **payload.dict()), visit_out)
 
 
 @router.get("/stats/visits", response={200: dict, 404: Error}, summary="訪問指導の実人員・延人員（年度）")
-def visit_stats(request, fy: int):
+def visit_stats(request, fy: FiscalYearNumber):
     m = _m(request, "report.view")
     return stats.visit_counts(m.organisation, fy)

@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from renkei.accounts.access import require_perm
+from renkei.core.api_errors import Error, error_body
 
 from .engine import CaseFacts, check_facts, load_rules, recommend, suggest_escalation
 from .present import describe, describe_ruleset
@@ -87,17 +88,7 @@ class RecommendOut(Schema):
     escalation: RecommendationOut | None
 
 
-class ErrorItem(Schema):
-    loc: list[str | int]
-    msg: str
-
-
-class ErrorOut(Schema):
-    detail: list[ErrorItem]
-
-
-class MessageOut(Schema):
-    detail: str
+ErrorOut = MessageOut = Error
 
 
 class RulesOut(Schema):
@@ -117,7 +108,8 @@ def recommend_view(request, facts: FactsIn):
     case_facts = CaseFacts(**data)
     errors = check_facts(case_facts)
     if errors:
-        return Status(422, {"detail": [{"loc": ["body", "facts", name], "msg": msg} for name, msg in errors.items()]})
+        return Status(422, error_body(422, errors=[{"loc": ["body", "facts", name], "msg": msg, "type": "renkei_code"}
+                                                   for name, msg in errors.items()]))
     escalation = suggest_escalation(case_facts.acting_org_type, case_facts.complexity)
     return Status(200, {
         "version": load_rules().version,

@@ -3,25 +3,33 @@ access and action functions as the pages. Missing and forbidden both answer 404;
 
 import datetime as dt
 import uuid
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from renkei.accounts.models import Organisation
 from renkei.cases import access as cases_access
 from renkei.cases.access import BASIC
+from renkei.core.api_errors import Error, bad_request
+from renkei.core.api_types import Id, Ids, Text, codes
 from renkei.directory.models import Service, TaxonomyTerm
 
-from . import access, actions, fhir, present, stats
+from . import access, actions, fhir, present, reference, stats
 from . import inbox as boxes
+from .models import Referral
 
 router = Router(tags=["連携依頼"])
 fhir_router = Router(tags=["FHIR"])
+FHIR_JSON = "application/fhir+json"
 
 
-class Error(Schema):
-    detail: str
+def _codes(name):
+    return codes(code for code, _label in reference.choices(name))
+
+
+Codes = Annotated[list[Text(40)], Field(max_length=20)]
 
 
 class ReferralOut(Schema):
@@ -46,28 +54,28 @@ class ReferralOut(Schema):
 
 
 class ReferralIn(Schema):
-    case_id: int
-    to_organisation: str | None = None
+    case_id: Id
+    to_organisation: Text(40) | None = None
     service_id: uuid.UUID | None = None
-    need: str | None = None
-    purpose: str
-    urgency: str = "routine"
-    asks: list[str]
-    scopes: list[str] = []
-    basis: str = "consent"
-    consent_ids: list[int] = []
-    legal_basis: str = ""
-    justification: str = ""
+    need: Text(40) | None = None
+    purpose: Text(2000)
+    urgency: _codes("urgencies") = "routine"
+    asks: Codes
+    scopes: Codes = []
+    basis: Literal["consent", "legal"] = "consent"
+    consent_ids: Ids = []
+    legal_basis: Text.of(Referral, "legal_basis") = ""
+    justification: Text(2000) = ""
     send: bool = True
 
 
 class TransitionIn(Schema):
-    to_status: str
-    reason: str = ""
-    reason_text: str = ""
-    outcome: str = ""
-    note: str = ""
-    expected_status: str | None = None
+    to_status: _codes("statuses")
+    reason: Text.of(Referral, "status_reason") = ""
+    reason_text: Text(2000) = ""
+    outcome: Text(2000) = ""
+    note: Text(2000) = ""
+    expected_status: _codes("statuses") | None = None
 
 
 class FiguresOut(Schema):
@@ -98,7 +106,7 @@ def _out(r) -> dict:
 
 
 @router.get("/", response={200: list[ReferralOut], 404: Error}, summary="受信箱・送った依頼（box=received|sent）")
-def list_referrals(request, box: str = "received"):
+def list_referrals(request, box: Literal["received", "sent"] = "received"):
     m = _m(request)
     groups = boxes.received(m) if box == "received" else boxes.sent(m)
     seen, out = set(), []
@@ -132,7 +140,7 @@ def create_referral(request, payload: ReferralIn):
             basis=payload.basis, consent_ids=payload.consent_ids, legal_basis=payload.legal_basis,
             justification=payload.justification, send=payload.send)
     except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+        return Status(400, bad_request(error))
     return Status(201, _out(referral))
 
 
@@ -146,7 +154,7 @@ def agency_figures(request):
 
 
 @router.get("/{int:referral_id}", response={200: ReferralOut, 404: Error}, summary="連携依頼")
-def get_referral(request, referral_id: int):
+def get_referral(request, referral_id: Id):
     m = _m(request)
     referral = access.get_referral_for_user(m, referral_id)
     actions.log_read(request, m, "referral.viewed", referral, groups=present.shared_view(m, referral)["groups"])
@@ -156,7 +164,7 @@ def get_referral(request, referral_id: int):
 @router.post("/{int:referral_id}/transition", response={200: ReferralOut, 400: Error, 404: Error},
              summary="状態を変更（依頼元: requested/cancelled、依頼先: received/accepted/rejected/in-progress/"
                      "on-hold/completed/failed）")
-def transition(request, referral_id: int, payload: TransitionIn):
+def transition(request, referral_id: Id, payload: TransitionIn):
     m = _m(request)
     referral = access.get_referral_for_user(m, referral_id)
     try:
@@ -165,27 +173,29 @@ def transition(request, referral_id: int, payload: TransitionIn):
                                          reason_text=payload.reason_text, outcome=payload.outcome,
                                          note=payload.note, expected_status=payload.expected_status)
     except ValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+        return Status(400, bad_request(error))
     return _out(referral)
 
 
 # --- FHIR R4 --------------------------------------------------------------------------------------------
-def _fhir(request, referral_id: int, build, resource: str):
+def _fhir(request, referral_id: Id, build, resource: str):
     m = _m(request)
     referral = access.get_referral_for_user(m, referral_id)
     view = present.shared_view(m, referral)
     actions.log_read(request, m, f"referral.fhir_{resource.lower()}_read", referral, groups=view["groups"])
-    return JsonResponse(build(referral, BASIC in view["groups"]), content_type="application/fhir+json",
+    return JsonResponse(build(referral, BASIC in view["groups"]), content_type=FHIR_JSON,
                         json_dumps_params={"ensure_ascii": False})
 
 
 @fhir_router.get("/ServiceRequest/{int:referral_id}", response={200: dict, 404: Error},
+                 openapi_extra={"x-media-type": FHIR_JSON},
                  summary="連携依頼を FHIR R4 ServiceRequest（SDOH Clinical Care IG）として")
-def fhir_service_request(request, referral_id: int):
+def fhir_service_request(request, referral_id: Id):
     return _fhir(request, referral_id, fhir.service_request, "ServiceRequest")
 
 
 @fhir_router.get("/Task/{int:referral_id}", response={200: dict, 404: Error},
+                 openapi_extra={"x-media-type": FHIR_JSON},
                  summary="連携依頼の進捗を FHIR R4 Task（TaskForReferralManagement）として")
-def fhir_task(request, referral_id: int):
+def fhir_task(request, referral_id: Id):
     return _fhir(request, referral_id, fhir.task, "Task")

@@ -17,7 +17,7 @@ def test_the_stats_page_falls_back_to_this_fiscal_year_for_an_impossible_one(pre
 def test_the_stats_api_refuses_an_impossible_fiscal_year_in_japanese(pref, client_for, fy):
     response = client_for(pref.users.alice).get("/api/cases/stats", {"fiscal_year": fy})
     assert response.status_code == 422
-    assert response.json()["message"] == "入力内容に誤りがあります。"
+    assert response.json()["detail"] == "入力内容に誤りがあります。"
 
 
 def test_a_consultation_dated_before_the_eras_is_refused_in_japanese(pref, client_for):

@@ -89,7 +89,7 @@ def test_api_team_purpose_conference_agreement_and_items(pref, discharge, client
     assert r.status_code == 201 and r.json()["members"][0]["role_name"] == "ピアサポート"
     r = client.put(f"/api/conferences/cases/{case.pk}/team/purpose", json.dumps({"purpose": ""}),
                    content_type="application/json")
-    assert r.status_code == 400 and "目的を入力" in r.json()["detail"][0]
+    assert r.status_code == 400 and "目的を入力" in r.json()["detail"]
     r = client.put(f"/api/conferences/cases/{case.pk}/team/purpose", json.dumps({"purpose": "一人暮らしを続ける"}),
                    content_type="application/json")
     assert r.json()["purpose_version"] == 1

@@ -78,7 +78,7 @@ def _sample(schema: dict, components: dict):
 
 
 def api_body(pattern: str, method: str = "post"):
-    from renkei.core.api import api
+    from renkei.api import api
 
     openapi = api.get_openapi_schema()
     path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", pattern)

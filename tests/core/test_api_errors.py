@@ -1,6 +1,6 @@
 def test_api_404_is_japanese(pref, client_for):
     response = client_for(pref.users.alice).get("/api/accounts/staff")
-    assert response.status_code == 404 and response.json() == {"detail": "見つかりません。"}
+    assert response.status_code == 404 and response.json() == {"detail": "見つかりません。", "errors": []}
 
 
 def test_unparsable_json_gets_a_japanese_400(pref, client_for):
@@ -16,8 +16,8 @@ def test_validation_errors_are_japanese(pref, client_for):
                                                  content_type="application/json")
     assert response.status_code == 422
     body = response.json()
-    assert body["message"] == "入力内容に誤りがあります。"
-    assert all("Value error" not in item["msg"] for item in body["detail"])
+    assert body["detail"] == "入力内容に誤りがあります。"
+    assert body["errors"] and all("Value error" not in item["msg"] for item in body["errors"])
 
 
 def test_openapi_schema_builds(pref, client_for):

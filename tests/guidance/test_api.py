@@ -49,7 +49,7 @@ def test_unknown_codes_are_refused_with_japanese_messages(client_for, pref):
     response = post(client_for(pref.users.alice), {"need_domains": ["hosing"], "complexity": "extreme",
                                                    "wishes": ["flying"]})
     assert response.status_code == 422
-    messages = {tuple(item["loc"]): item["msg"] for item in response.json()["detail"]}
+    messages = {tuple(item["loc"]): item["msg"] for item in response.json()["errors"]}
     assert messages[("body", "facts", "need_domains")] == "ニーズの領域に使えない値があります: hosing"
     assert messages[("body", "facts", "complexity")] == "複雑さに使えない値です: extreme"
     assert messages[("body", "facts", "wishes")] == "本人の希望に使えない値があります: flying"
@@ -68,7 +68,7 @@ def test_wrong_types_are_refused_with_japanese_messages(client_for, pref):
 def test_an_age_out_of_range_is_refused(client_for, pref):
     response = post(client_for(pref.users.alice), {"age": 300})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["msg"] == "年齢は0〜130の整数で入力してください。"
+    assert response.json()["errors"][0]["msg"] == "年齢は0〜130の整数で入力してください。"
 
 
 def test_rules_returns_the_versioned_rule_set(client_for, pref):

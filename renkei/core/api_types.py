@@ -1,0 +1,105 @@
+"""Input types of the JSON API: one place that says what a well-formed value is, so that every query, path
+and body parameter is validated before any view runs — the same on SQLite and PostgreSQL — and the OpenAPI
+schema states the same limits (`maximum`, `maxLength`, `pattern`, `enum`) that the server enforces.
+
+- ids (`Id`) fit a PostgreSQL bigint: larger numbers never reach the database (SQLite's OverflowError,
+  PostgreSQL's "bigint out of range");
+- text (`Text(n)`, `Text.of(Model, "field")`) has the column's length limit and refuses NUL and other control
+  characters with the messages of `renkei.core.validators`;
+- years, day counts, page numbers and dates are bounded (`FiscalYearNumber`, `Days`, `PageNumber`,
+  `BirthDate`, `Date`, `DateTime`);
+- codes from a fixed list are `Literal` types (`codes(...)`), so the schema lists them.
+
+Pydantic errors raised here carry Japanese messages (`renkei.core.api_errors` answers 422 with them).
+"""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.utils import timezone
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+from renkei.core.dates import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
+from renkei.core.validators import CONTROL_MESSAGE, has_control_characters
+
+BIGINT_MAX = 2**63 - 1
+# Free text without a column limit (consultation content, record bodies, plans): as the forms allow.
+LONG_TEXT = 20_000
+SEARCH_TEXT = 200
+# The same characters `renkei.core.validators.CONTROL_CHARACTERS` refuses, as an ECMA regex for the schema.
+NO_CONTROL_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+
+def _no_control(value: str) -> str:
+    if has_control_characters(value):
+        raise PydanticCustomError("renkei_control_characters", CONTROL_MESSAGE)
+    return value
+
+
+class _Text:
+    def __call__(self, max_length: int = LONG_TEXT, *, min_length: int = 0):
+        return Annotated[str, Field(min_length=min_length, max_length=max_length,
+                                              json_schema_extra={"pattern": NO_CONTROL_PATTERN}),
+                         AfterValidator(_no_control)]
+
+    def of(self, model, field: str, *, min_length: int = 0):
+        """The text type of a model's column: its `max_length` (PostgreSQL enforces it; SQLite does not)."""
+        return self(model._meta.get_field(field).max_length or LONG_TEXT, min_length=min_length)
+
+
+Text = _Text()
+SearchText = Text(SEARCH_TEXT)
+
+Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+Ids = Annotated[list[Id], Field(max_length=100)]
+PageNumber = Annotated[int, Field(ge=1, le=100_000)]
+FiscalYearNumber = Annotated[int, Field(ge=FISCAL_YEAR_MIN, le=FISCAL_YEAR_MAX)]
+Days = Annotated[int, Field(ge=0, le=3_660)]
+
+
+def _in_range(earliest: dt.date, latest: dt.date, label: str):
+    def check(value):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not earliest <= day <= latest:
+            raise PydanticCustomError(
+                "renkei_date_range", f"{label}は{earliest:%Y-%m-%d}〜{latest:%Y-%m-%d}の範囲で指定してください。")
+        return value
+    return AfterValidator(check)
+
+
+def _not_in_future(value: dt.date):
+    if value > timezone.localdate():
+        raise PydanticCustomError("renkei_date_future", "生年月日に今日より後の日付は指定できません。")
+    return value
+
+
+def _aware(value: dt.datetime):
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+# Dates of the domain: from 1900 (nobody alive was born before; no record predates the law) to 2199.
+Date = Annotated[dt.date, _in_range(EARLIEST_DATE, LATEST_DATE, "日付")]
+DateTime = Annotated[dt.datetime, AfterValidator(_aware), _in_range(EARLIEST_DATE, LATEST_DATE, "日時")]
+BirthDate = Annotated[dt.date, _in_range(EARLIEST_DATE, LATEST_DATE, "生年月日"), AfterValidator(_not_in_future)]
+
+
+def _within_years(years: int, label: str):
+    def check(value: dt.date):
+        today = timezone.localdate()
+        if value > today.replace(year=today.year + years, day=min(today.day, 28)):
+            raise PydanticCustomError("renkei_date_far", f"{label}は今日から{years}年以内の日付で指定してください。")
+        return value
+    return AfterValidator(check)
+
+
+# A planned next contact: within two years from today.
+FollowUpDate = Annotated[dt.date, _in_range(EARLIEST_DATE, LATEST_DATE, "次回予定日"), _within_years(2, "次回予定日")]
+
+
+def codes(values):
+    """A `Literal` of the codes of a reference list (the schema lists them; anything else is refused)."""
+    values = tuple(values)
+    return Literal[values] if values else str
