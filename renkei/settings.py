@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "renkei.accounts.middleware.LoginRequiredMiddleware",
     "renkei.accounts.middleware.ActiveMembershipMiddleware",
+    "renkei.core.middleware.QueryControlCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "renkei.urls"

@@ -6,11 +6,15 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(label="終了日", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     actor = forms.CharField(label="職員のユーザーID", required=False, max_length=150)
     action = forms.CharField(label="操作（前方一致。例: auth. / person.）", required=False, max_length=80)
-    person = forms.CharField(label="本人ID", required=False, max_length=64)
+    person = forms.IntegerField(label="本人ID", required=False, min_value=1, max_value=2**63 - 1)
     breakglass = forms.BooleanField(label="緊急アクセスのみ", required=False)
 
     def clean(self):
         data = super().clean()
+        for name in ("since", "until"):
+            if data.get(name) and not 1900 <= data[name].year <= 2199:
+                self.add_error(name, "1900年〜2199年の日付で指定してください。")
+                data.pop(name)
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("開始日は終了日より前の日付にしてください。")
         return data

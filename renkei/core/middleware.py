@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.http import Http404
+from django.shortcuts import render
+
+from renkei.core.validators import CONTROL_MESSAGE, has_control_characters
 
 BIGINT_MAX = 2**63 - 1
 
@@ -35,3 +38,19 @@ class IdRangeMiddleware:
                for value in (*view_args, *view_kwargs.values())):
             raise Http404
         return None
+
+
+class QueryControlCharacterMiddleware:
+    """A page's query string with NUL or another control character (never typed by a person; PostgreSQL
+    refuses NUL in text and JSON) is refused with the one Japanese message, before any view or audit entry
+    sees it. The API's parameters are refused by their types (`renkei.core.api_types`) with a 422."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/") and any(
+                has_control_characters(key) or any(has_control_characters(v) for v in values)
+                for key, values in request.GET.lists()):
+            return render(request, "400.html", {"message": CONTROL_MESSAGE}, status=400)
+        return self.get_response(request)

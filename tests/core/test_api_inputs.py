@@ -62,9 +62,28 @@ def test_the_search_api_refuses_control_characters_in_japanese(pref, client_for,
 
 
 @pytest.mark.parametrize("q", ["森\x00本", "森\x00本子さん", '"森本"\x00 OR *'])
-def test_the_search_page_treats_control_characters_as_spaces(pref, client_for, person, q):
+def test_the_search_page_refuses_control_characters_in_japanese(pref, client_for, person, q):
     response = client_for(pref.users.alice).get(reverse("cases:search"), {"q": q})
-    assert response.status_code == 200
+    assert response.status_code == 400 and CONTROL_MESSAGE in response.content.decode()
+
+
+@pytest.mark.parametrize("q", ["森\x00本", '"森本"\x07 OR *', "\x00" * 5])
+def test_the_search_itself_reads_control_characters_as_spaces(pref, person, q):
+    from renkei.cases import search
+
+    assert "\x00" not in search.clean_query(q)
+    search.search_records(pref.memberships.alice, q)
+    search.find_persons(pref.memberships.alice, q)
+
+
+@pytest.mark.parametrize("url,params", [
+    ("/audit/", {"until": "9999-12-31"}), ("/audit/", {"since": "0001-01-01"}), ("/audit/", {"person": "abc"}),
+    ("/audit/", {"person": "9" * 30}), ("/audit/", {"actor": "a\x00b"}), ("/consent/", {"status": "\x00"}),
+    ("/cases/stats/", {"fy": "\x00"}), ("/audit/", {"page": "9" * 30}),
+])
+def test_pages_answer_odd_query_parameters_without_a_server_error(pref, client_for, url, params):
+    response = client_for(pref.users.bob).get(url, params)
+    assert response.status_code in (200, 400), response.status_code
 
 
 def test_the_search_api_finds_a_query_that_needs_escaping(pref, client_for, person):
