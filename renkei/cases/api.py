@@ -80,7 +80,7 @@ def _user(user_id):
 
 # --- persons -----------------------------------------------------------------------------------------
 class PersonIn(Schema):
-    name: Text.of(Person, "name", min_length=1)
+    name: Text.of(Person, "name")
     kana: Text.of(Person, "kana") = ""
     birth_date: BirthDate | None = None
     sex: _codes("sexes") = "unknown"
@@ -186,14 +186,14 @@ class ConsultationIn(Schema):
     occurred_at: DateTime | None = None
     channel: _codes("channels") = "phone"
     consulter: _codes("consulters") = "self"
-    category: Text.of(Consultation, "category", min_length=1)
+    category: Text.of(Consultation, "category")
     factors: Annotated[list[Text(40)], Field(max_length=50)] = []
     person_id: Id | None = None
     subject_label: Text.of(Consultation, "subject_label") = ""
     is_anonymous: bool = False
     staff_id: Id | None = None
     duration_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
-    content: Text(min_length=1)
+    content: Text()
 
 
 class ConsultationOut(Schema):
@@ -385,14 +385,14 @@ def change_status(request, case_id: Id, payload: StatusIn):
 # --- record entries ------------------------------------------------------------------------------------
 class EntryIn(Schema):
     kind: _codes("entry_kinds")
-    body: Text(min_length=1)
+    body: Text()
     occurred_at: DateTime | None = None
     follow_up_on: FollowUpDate | None = None
 
 
 class AmendIn(Schema):
     version: Id
-    body: Text(min_length=1)
+    body: Text()
     reason: Text(300)
     kind: _codes("entry_kinds") | None = None
     occurred_at: DateTime | None = None

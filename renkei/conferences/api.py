@@ -121,7 +121,7 @@ class AttendeeIn(Schema):
 
 
 class ItemIn(Schema):
-    description: Text(2000, min_length=1)
+    description: Text(2000)
     owner_id: Id
     due_date: Date
 

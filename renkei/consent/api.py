@@ -19,7 +19,7 @@ from . import access, actions, breakglass, reference
 
 router = Router(tags=["consent"])
 
-Scopes = Annotated[list[codes(reference.scope_codes())], Field(min_length=1, max_length=20)]
+Scopes = Annotated[list[codes(reference.scope_codes())], Field(max_length=20)]
 
 
 class ConsentOut(Schema):
@@ -78,7 +78,7 @@ class ConsentIn(Schema):
     recipient_organisation_id: Id | None = None
     recipient_type: Text(40) | None = None
     recipient_team_id: Id | None = None
-    purpose: Text(2000, min_length=1)
+    purpose: Text(2000)
     scopes: Scopes
     valid_from: Date
     valid_until: Date
@@ -94,7 +94,7 @@ class WithdrawIn(Schema):
 
 class DisclosureIn(Schema):
     recipient_id: Id
-    legal_basis: Text(40, min_length=1)
+    legal_basis: Text(40)
     justification: Text(2000) = ""
     scopes: Scopes
     valid_until: Date
@@ -105,12 +105,12 @@ class EndDisclosureIn(Schema):
 
 
 class BreakGlassSearchIn(Schema):
-    name: Text(100, min_length=1)
+    name: Text(100)
     birth_date: BirthDate
 
 
 class BreakGlassIn(BreakGlassSearchIn):
-    legal_basis: Text(40, min_length=1)
+    legal_basis: Text(40)
     reason: Text(2000)
 
 

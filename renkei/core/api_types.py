@@ -14,10 +14,11 @@ Pydantic errors raised here carry Japanese messages (`renkei.core.api_errors` an
 """
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from django.utils import timezone
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from renkei.core.dates import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
@@ -80,10 +81,27 @@ def _aware(value: dt.datetime):
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+ISO_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}")
+
+
+def _iso(pattern: re.Pattern, kind: type, message: str):
+    """Dates and times as ISO 8601 text only, as the schema's `format` says (pydantic alone would read a
+    number as a Unix timestamp, and a date as a datetime)."""
+    def check(value):
+        if isinstance(value, kind) or (isinstance(value, str) and pattern.match(value)):
+            return value
+        raise PydanticCustomError("renkei_iso", message)
+    return BeforeValidator(check)
+
+
+IsoDate = _iso(ISO_DATE, dt.date, "日付（YYYY-MM-DD）で指定してください。")
+IsoDateTime = _iso(ISO_DATETIME, dt.datetime, "日時（ISO 8601、例: 2026-04-01T10:00:00+09:00）で指定してください。")
+
 # Dates of the domain: from 1900 (nobody alive was born before; no record predates the law) to 2199.
-Date = Annotated[dt.date, _in_range(EARLIEST_DATE, LATEST_DATE, "日付")]
-DateTime = Annotated[dt.datetime, AfterValidator(_aware), _in_range(EARLIEST_DATE, LATEST_DATE, "日時")]
-BirthDate = Annotated[dt.date, _in_range(EARLIEST_DATE, LATEST_DATE, "生年月日"), AfterValidator(_not_in_future)]
+Date = Annotated[dt.date, IsoDate, _in_range(EARLIEST_DATE, LATEST_DATE, "日付")]
+DateTime = Annotated[dt.datetime, IsoDateTime, AfterValidator(_aware), _in_range(EARLIEST_DATE, LATEST_DATE, "日時")]
+BirthDate = Annotated[dt.date, IsoDate, _in_range(EARLIEST_DATE, LATEST_DATE, "生年月日"), AfterValidator(_not_in_future)]
 
 
 def _within_years(years: int, label: str):
@@ -96,7 +114,7 @@ def _within_years(years: int, label: str):
 
 
 # A planned next contact: within two years from today.
-FollowUpDate = Annotated[dt.date, _in_range(EARLIEST_DATE, LATEST_DATE, "次回予定日"), _within_years(2, "次回予定日")]
+FollowUpDate = Annotated[dt.date, IsoDate, _in_range(EARLIEST_DATE, LATEST_DATE, "次回予定日"), _within_years(2, "次回予定日")]
 
 
 def codes(values):

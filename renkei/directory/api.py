@@ -177,7 +177,7 @@ def _get(queryset, pk):
 
 
 class MatchParams(Schema):
-    need: Text(40, min_length=1)
+    need: Text(40)
     municipality: Id
     accessibility: Annotated[list[Text(40)], Field(max_length=20)] = []
     language: Text(20) | None = None

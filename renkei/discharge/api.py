@@ -44,7 +44,7 @@ def _run(fn, out, status=200):
 
 # --- plans -------------------------------------------------------------------------------------------------
 class SupportItem(Schema):
-    content: Text(2000, min_length=1)
+    content: Text(2000)
     organisation_id: Id
     contact: Text(500) = ""
 
@@ -55,11 +55,11 @@ class PlanIn(Schema):
     discharge_officer_id: Id | None = None
     discharge_officer_name: Text.of(PlanVersion, "discharge_officer_name") = ""
     expected_discharge_on: Date | None = None
-    wishes: Text(min_length=1)
+    wishes: Text()
     family_views: Text() = ""
-    needs: Text(min_length=1)
+    needs: Text()
     support_items: Annotated[list[SupportItem], Field(max_length=100)]
-    crisis_plan: Text(min_length=1)
+    crisis_plan: Text()
     contacts: Text() = ""
     period_start: Date | None = None
     period_end: Date | None = None
@@ -185,7 +185,7 @@ def agree_plan(request, plan_id: Id, payload: AgreementIn):
 
 class ReviewIn(Schema):
     held_on: Date
-    outcome: Text(min_length=1)
+    outcome: Text()
     extension_consented: bool = False
     scheduled_for: Date | None = None
 
@@ -263,7 +263,7 @@ def start_pathway(request, case_id: Id):
 
 
 class StepIn(Schema):
-    status: Text(20, min_length=1)
+    status: Text(20)
     owner_organisation_id: Id | None = None
     owner_user_id: Id | None = None
     note: Text(2000) = ""
@@ -333,13 +333,13 @@ def list_requests(request):
 
 
 class RequestIn(Schema):
-    patient_name: Text.of(VisitSupportRequest, "patient_name", min_length=1)
+    patient_name: Text.of(VisitSupportRequest, "patient_name")
     patient_age: Annotated[int, Field(ge=0, le=130)] | None = None
     person_id: Id | None = None
     hospital_id: Id
     ward: Text.of(VisitSupportRequest, "ward") = ""
-    admission_type: Text.of(VisitSupportRequest, "admission_type", min_length=1)
-    source: Text.of(VisitSupportRequest, "source", min_length=1)
+    admission_type: Text.of(VisitSupportRequest, "admission_type")
+    source: Text.of(VisitSupportRequest, "source")
     requester_name: Text.of(VisitSupportRequest, "requester_name") = ""
     received_on: Date | None = None
     request_note: Text(2000) = ""
@@ -373,7 +373,7 @@ def _office_request(request, request_id):
 
 class WishIn(Schema):
     confirmed_on: Date
-    method: Text.of(VisitSupportRequest, "wish_method", min_length=1)
+    method: Text.of(VisitSupportRequest, "wish_method")
     note: Text(2000) = ""
 
 
@@ -409,7 +409,7 @@ def schedule(request, request_id: Id, payload: ScheduleIn):
 
 class ReportIn(Schema):
     visited_on: Date
-    report: Text(min_length=1)
+    report: Text()
 
 
 @router.post("/visit-support/{request_id}/report", response={200: dict, **ERRORS},
@@ -422,7 +422,7 @@ def report(request, request_id: Id, payload: ReportIn):
 
 
 class SupporterIn(Schema):
-    name: Text.of(Supporter, "name", min_length=1)
+    name: Text.of(Supporter, "name")
     kana: Text.of(Supporter, "kana") = ""
     affiliation: Text.of(Supporter, "affiliation") = ""
     trained_on: Date | None = None
@@ -457,10 +457,10 @@ def visit_out(v) -> dict:
 
 
 class VisitIn(Schema):
-    kind: Text.of(OutreachVisit, "kind", min_length=1)
+    kind: Text.of(OutreachVisit, "kind")
     planned_at: DateTime
-    purpose: Text(2000, min_length=1)
-    category: Text.of(OutreachVisit, "category", min_length=1)
+    purpose: Text(2000)
+    category: Text.of(OutreachVisit, "category")
     place: Text.of(OutreachVisit, "place") = ""
     staff_ids: Ids = []
     companion_ids: Ids = []
@@ -486,7 +486,7 @@ def get_visit(request, visit_id: Id):
 
 class VisitRecordIn(Schema):
     visited_at: DateTime
-    record: Text(min_length=1)
+    record: Text()
 
 
 @router.post("/visits/{visit_id}/record", response={200: dict, **ERRORS}, summary="訪問を記録（経過記録に追加）")
