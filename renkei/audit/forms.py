@@ -13,8 +13,7 @@ class AuditFilterForm(forms.Form):
         data = super().clean()
         for name in ("since", "until"):
             if data.get(name) and not 1900 <= data[name].year <= 2199:
-                self.add_error(name, "1900年〜2199年の日付で指定してください。")
-                data.pop(name)
+                self.add_error(name, "1900年〜2199年の日付で指定してください。")  # (drops it from the data)
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("開始日は終了日より前の日付にしてください。")
         return data
