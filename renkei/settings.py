@@ -193,6 +193,17 @@ CONTENT_SECURITY_POLICY = (
 HSDS_PUBLIC = env_bool("HSDS_PUBLIC", True)
 PUBLIC_PATH_PREFIXES = ["/accounts/login/", "/static/", "/healthz"] + (["/api/hsds/"] if HSDS_PUBLIC else [])
 
+# --- audit log tamper evidence (renkei/audit/seal.py) -------------------------------------------------
+# The key that MACs entries and signs seals; never stored in the database. Set it from the environment
+# (a secret store) in production; otherwise a key file under var/ is created (0600) on first use.
+AUDIT_SEAL_KEY = os.environ.get("AUDIT_SEAL_KEY", "")
+AUDIT_SEAL_KEY_FILE = Path(os.environ.get("AUDIT_SEAL_KEY_FILE", VAR_DIR / "audit_seal_key"))
+# Optional: a file outside the database (another disk or host) to which every seal line is appended and
+# which verify_audit checks automatically.
+AUDIT_SEAL_LOG = os.environ.get("AUDIT_SEAL_LOG", "")
+AUDIT_SEAL_INTERVAL = env_int("AUDIT_SEAL_INTERVAL", 300)  # seconds between the seals the sealer makes itself
+AUDIT_LINK_EVERY = float(os.environ.get("AUDIT_LINK_EVERY", "1"))  # per process, after a request's entry
+
 # --- Japanese first ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]

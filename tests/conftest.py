@@ -40,6 +40,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AUDIT_SEAL_KEY = "renkei-test-audit-seal-key"  # a fixed key: tests never touch var/
+    settings.AUDIT_SEAL_LOG = ""
 
 
 def build_prefecture():

@@ -1,16 +1,10 @@
-"""The audit log: append-only and hash-chained. Every later capability writes here through
+"""The audit log: append-only, keyed and sealed (renkei/audit/seal.py). Every later capability writes here through
 `renkei.audit.actions.log_event`; nothing else creates, changes or deletes these rows."""
-
-import datetime as dt
-import hashlib
-import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
-
-GENESIS_HASH = "0" * 64
 
 
 class AuditEvent(models.Model):
@@ -32,8 +26,13 @@ class AuditEvent(models.Model):
     legal_basis = models.CharField(max_length=80, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    prev_hash = models.CharField(max_length=64)
+    # Tamper evidence (renkei/audit/seal.py): `hash` is the keyed MAC of the content written at insert;
+    # the sealer later gives the entry its place `seq` in the chain and `chain`, the keyed link to the
+    # entry before it.
+    nonce = models.CharField(max_length=32, blank=True)
     hash = models.CharField(max_length=64, unique=True)
+    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    chain = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -42,32 +41,8 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
-    def canonical(self) -> str:
-        body = {
-            "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            "actor": self.actor_id,
-            "actor_label": self.actor_label,
-            "organisation": self.organisation_id,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "object_repr": self.object_repr,
-            "person_id": self.person_id,
-            "field_groups": self.field_groups,
-            "purpose": self.purpose,
-            "legal_basis": self.legal_basis,
-            "ip": self.ip,
-            "data": self.data,
-            "prev_hash": self.prev_hash,
-        }
-        named = sorted(self.person_ids())
-        if named != ([self.person_id] if self.person_id else []):
-            body["persons"] = named  # beyond `person` (entries written before listings named persons: none)
-        return json.dumps(body, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
-
     def person_ids(self) -> list[str]:
-        """Every person this entry names (`person` and the persons a listing showed), from the link table;
-        set on the instance by `log_event` and by `verify_chain`, which read them in bulk."""
+        """Every person this entry names (`person` and the persons a listing showed), from the link table."""
         if getattr(self, "_person_ids", None) is None:
             self._person_ids = ([] if self.pk is None else
                                 list(AuditEventPerson.objects.filter(event_id=self.pk)
@@ -75,7 +50,10 @@ class AuditEvent(models.Model):
         return self._person_ids
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+        """The keyed MAC of this entry's content and named persons."""
+        from .seal import entry_mac, row_of
+
+        return entry_mac(row_of(self), self.person_ids())
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -84,13 +62,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("監査ログは削除できません。")
-
-
-class AuditChainHead(models.Model):
-    """One row: the hash of the newest entry. Locked while appending, so the chain stays linear."""
-
-    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
-    count = models.PositiveBigIntegerField(default=0)
 
 
 class AuditEventPerson(models.Model):
@@ -111,3 +82,26 @@ class AuditEventPerson(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("監査ログは削除できません。")
+
+
+class AuditSeal(models.Model):
+    """A signed head: the chain had `seq` entries ending in `chain` at `at` (HMAC `mac` under the key
+    named `key_id`). Also printed as one line (`seal_audit`, the supervisor's 監査ログの封印 page) to be
+    kept outside the database."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    chain = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    key_id = models.CharField(max_length=12)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("監査ログの封印は変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("監査ログの封印は削除できません。")

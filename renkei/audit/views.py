@@ -1,7 +1,10 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from . import seal as sealing
 from .access import events_visible_to, naming_persons, require_perm
 from .actions import log_event
 from .export import events_csv
@@ -53,3 +56,40 @@ def person_report(request, person_id):
     if request.GET.get("format") == "csv":
         return events_csv(events, f"access-report-{person.pk}-{timezone.localdate():%Y%m%d}.csv")
     return render(request, "audit/person_report.html", {"person": person, "events": events})
+
+
+def seal_page(request):
+    """監査ログの封印: the current signed head as one line to print, download or mail and keep outside the
+    database; `verify_audit --against` checks the log against it. POST makes a new seal now."""
+    require_perm(request, "audit.view")
+    from .models import AuditSeal
+
+    if request.method == "POST":
+        try:
+            seal = sealing.make_seal()
+        except RuntimeError as exc:
+            log_event("audit.seal_refused", request=request, data={"reason": str(exc)})
+            messages.error(request, str(exc))
+        else:
+            log_event("audit.sealed", request=request, data={"seq": seal.seq, "chain": seal.chain})
+            messages.success(request, f"監査ログを封印しました（{seal.seq} 件目まで）。")
+        return redirect("audit:seal")
+    record = AuditSeal.objects.order_by("-seq").first()
+    seal = sealing.stored_seal(record) if record is not None else None
+    wanted = request.GET.get("format")
+    log_event("audit.seal_viewed" if wanted != "txt" else "audit.seal_downloaded", request=request,
+              data={"seq": seal.seq if seal else None})
+    if wanted == "txt" and seal is not None:
+        local = timezone.localtime(seal.at)
+        text = (f"# 連携 監査ログの封印 {local:%Y-%m-%d %H:%M:%S}（{seal.seq} 件目まで）\n"
+                f"# 照合: python manage.py verify_audit --against <このファイル>\n{seal.line}\n")
+        response = HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="audit-seal-{local:%Y%m%d-%H%M%S}.txt"'
+        return response
+    return render(request, "audit/seal.html", {"seal": seal, "pending": _pending_count()})
+
+
+def _pending_count() -> int:
+    from .models import AuditEvent
+
+    return AuditEvent.objects.filter(seq__isnull=True).count()

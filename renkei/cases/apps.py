@@ -13,7 +13,6 @@ class CasesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from renkei.accounts.models import Organisation, OrganisationType
-        from renkei.audit.actions import LOCK_FIRST
 
         from . import checks, grant_cache  # noqa: F401 — checks registers the system checks
         from .models import Case, Consultation, Person, RecordEntry
@@ -26,7 +25,5 @@ class CasesConfig(AppConfig):
         grant_cache.grant_tables(RecordEntry, ["case"])
         grant_cache.grant_tables(Organisation, ["type"])  # consents addressed to an organisation type
         grant_cache.grant_tables(OrganisationType)  # what a role may see depends on the organisation's type
-        if grant_cache.lock_epoch not in LOCK_FIRST:  # the epoch row before the audit chain head
-            LOCK_FIRST.append(grant_cache.lock_epoch)
         post_migrate.connect(grant_cache.install_triggers, sender=self,
                              dispatch_uid="renkei.cases.grant_cache.install_triggers")

@@ -70,14 +70,6 @@ def current_token():
     return None if row is None else row[0]
 
 
-def lock_epoch() -> None:
-    """Take the epoch row's lock (PostgreSQL; SQLite has one writer) — called before the audit chain
-    head is locked, so transactions take the two in one order whatever they write first."""
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {EPOCH_TABLE} WHERE id = 1 FOR UPDATE")
-
-
 def _next_midnight(now: dt.datetime) -> dt.datetime:
     local = timezone.localtime(now)
     tomorrow = local.date() + dt.timedelta(days=1)
