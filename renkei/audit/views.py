@@ -1,11 +1,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from renkei.core.export import csv_response
+from renkei.core.pdf import pdf_response, render_pdf
+
+from . import report
 from . import seal as sealing
-from .access import events_visible_to, naming_persons, require_perm
+from .access import events_visible_to, require_perm
 from .actions import log_event
 from .export import events_csv
 from .forms import AuditFilterForm
@@ -43,19 +47,29 @@ def event_export(request):
 
 
 def person_report(request, person_id):
-    """開示請求: who saw or changed this person's record, and when — across every organisation."""
+    """開示請求: every access to this person's records, from every organisation, in words the person can
+    read — for the organisation that holds the record (the same complete list whoever there asks)."""
     from renkei.cases.access import get_person_for_user
 
     require_perm(request, "audit.view")
     person = get_person_for_user(request.membership, person_id)
-    events = list(events_visible_to(request.membership).filter(id__in=naming_persons([str(person.pk)]))
-                  .exclude(action__startswith="audit.").order_by("id"))
+    if person.organisation_id != request.membership.organisation_id:
+        raise Http404  # only the holder answers a 開示請求 about its record
+    rows = report.entries_for(person)  # as it was before this report is logged
+    fmt = request.GET.get("format", "html")
+    if fmt not in ("html", "pdf", "csv"):
+        fmt = "html"
     log_event("audit.person_report", request=request, obj=person, person=person, field_groups=["基本情報"],
-              purpose="本人の記録へのアクセス状況の確認（開示請求等）",
-              data={"format": request.GET.get("format", "html")})
-    if request.GET.get("format") == "csv":
-        return events_csv(events, f"access-report-{person.pk}-{timezone.localdate():%Y%m%d}.csv")
-    return render(request, "audit/person_report.html", {"person": person, "events": events})
+              purpose="本人の記録へのアクセス状況の確認（開示請求等）", data={"format": fmt, "rows": len(rows)})
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "csv":
+        return csv_response(report.CSV_HEADER, report.csv_rows(rows), f"access-report-{person.pk}-{stamp}.csv")
+    context = {"person": person, "rows": rows, "organisation": request.membership.organisation,
+               "made_at": timezone.now()}
+    if fmt == "pdf":
+        return pdf_response(render_pdf("audit/person_report_pdf.html", context, request=request),
+                            f"access-report-{person.pk}-{stamp}.pdf", inline=False)
+    return render(request, "audit/person_report.html", context)
 
 
 def seal_page(request):

@@ -27,7 +27,7 @@ from .models import Case, Consultation, Person, RecordEntry, SearchDocument
 
 BASIC = "基本情報"
 RECORDS = "相談・経過記録"
-PURPOSE = "相談支援（自組織の記録）"
+PURPOSE = "相談支援"
 # Roles with any of these may open person pages at all; the grants decide which persons and how much.
 READ_PERMS = ("person.view", "shared.view", "assignment.view")
 

@@ -59,9 +59,9 @@ def test_person_access_report_lists_every_read_across_organisations(pref, client
     log_event("person.viewed", actor=pref.users.mallory, organisation=pref.orgs.wakaba, person=other)
     client = client_for(pref.users.bob)
     page = client.get(f"/audit/person/{person.pk}/").content.decode()
-    assert page.count("person.viewed") == 2 and "助言" in page
+    assert page.count("本人の基本情報の閲覧") == 2 and "助言" in page and "中央 はな" in page
     csv_text = client.get(f"/audit/person/{person.pk}/", {"format": "csv"}).content.decode("utf-8-sig")
-    assert csv_text.count("person.viewed") == 2
+    assert csv_text.count("本人の基本情報の閲覧") == 2
     assert AuditEvent.objects.filter(action="audit.person_report", person_id=str(person.pk)).count() == 2
 
 
