@@ -37,7 +37,7 @@ class AuditFilterForm(forms.Form):
         if data.get("person"):
             from .access import naming_persons
 
-            queryset = queryset.filter(id__in=naming_persons([data["person"]]))
+            queryset = queryset.filter(id__in=naming_persons([str(data["person"])]))
         if data.get("breakglass"):
             queryset = queryset.filter(action__startswith="breakglass.")
         return queryset
