@@ -13,7 +13,7 @@ from renkei.core.dates import FiscalYear
 from renkei.core.export import csv_response
 from renkei.core.reference import assessment_domains
 
-from . import access, actions, reference, search, stats
+from . import access, actions, reference, search, stats, versioning
 from .access import BASIC, RECORDS
 from .forms import (
     AmendForm,
@@ -138,21 +138,27 @@ def person_detail(request, person_id):
     })
 
 
+def _person_values(person) -> dict:
+    return {name: getattr(person, name) for name in actions.PERSON_FIELDS} | {"version": person.version}
+
+
 def person_edit(request, person_id):
     m = _m(request)
     person = access.get_person_for_user(m, person_id)
     access.require_edit(m, person)
-    initial = {name: getattr(person, name) for name in actions.PERSON_FIELDS} | {"version": person.version}
+    initial = _person_values(person)
     form = PersonEditForm(request.POST or None, initial=initial)
-    theirs = None
-    if request.method == "POST" and form.is_valid():
+    conflict = None
+    if request.method == "POST" and (taken := versioning.taken_version(request.POST)) is not None:
+        form = PersonEditForm(versioning.rebase(request.POST, taken), initial=initial)
+        conflict = versioning.conflict(form, initial, person.version, taken=taken == person.version)
+    elif request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in actions.PERSON_FIELDS}
         try:
             actions.do_update_person(request=request, membership=m, person=person,
                                      version=form.cleaned_data["version"], data=data)
         except StaleVersion as stale:
-            theirs = stale.current
-            form = PersonEditForm(_with_version(request.POST, theirs.version), initial=initial)
+            conflict = versioning.conflict(form, _person_values(stale.current), stale.current.version)
             form.add_error(None, StaleVersion.message)
         except ValidationError as error:
             _errors(form, error)
@@ -161,13 +167,7 @@ def person_edit(request, person_id):
             return redirect("cases:person_detail", person.pk)
     if request.method == "GET":
         actions.log_read(request, m, "person.viewed", person, person, [BASIC])
-    return render(request, "cases/person_edit.html", {"form": form, "person": person, "theirs": theirs})
-
-
-def _with_version(post, version):
-    data = post.copy()
-    data["version"] = str(version)
-    return data
+    return render(request, "cases/person_edit.html", {"form": form, "person": person, "conflict": conflict})
 
 
 # --- consultations -------------------------------------------------------------------------------------
@@ -277,24 +277,30 @@ def case_detail(request, case_id):
     })
 
 
+def _case_values(case) -> dict:
+    values = {"lead": case.lead_id, "co_workers": list(case.co_workers.values_list("pk", flat=True)),
+              "complexity": case.complexity, "summary": case.summary, "version": case.version}
+    return values | {f"need_{d['code']}": case.needs.get(d["code"], "none") for d in assessment_domains()}
+
+
 def case_edit(request, case_id):
     m = _m(request)
     case = access.get_case_for_user(m, case_id)
     access.require_edit(m, case)
-    initial = {"lead": case.lead_id, "co_workers": list(case.co_workers.values_list("pk", flat=True)),
-               "complexity": case.complexity, "summary": case.summary, "version": case.version}
-    initial |= {f"need_{d['code']}": case.needs.get(d["code"], "none") for d in assessment_domains()}
+    initial = _case_values(case)
     form = CaseEditForm(m, request.POST or None, initial=initial)
-    theirs = None
-    if request.method == "POST" and form.is_valid():
+    conflict = None
+    if request.method == "POST" and (taken := versioning.taken_version(request.POST)) is not None:
+        form = CaseEditForm(m, versioning.rebase(request.POST, taken), initial=initial)
+        conflict = versioning.conflict(form, initial, case.version, taken=taken == case.version)
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             actions.do_update_case(request=request, membership=m, case=case, version=d["version"], lead=d["lead"],
                                    co_workers=list(d["co_workers"]), complexity=d["complexity"],
                                    needs=form.needs(), summary=d["summary"])
         except StaleVersion as stale:
-            theirs = stale.current
-            form = CaseEditForm(m, _with_version(request.POST, theirs.version), initial=initial)
+            conflict = versioning.conflict(form, _case_values(stale.current), stale.current.version)
             form.add_error(None, StaleVersion.message)
         except ValidationError as error:
             _errors(form, error)
@@ -303,8 +309,7 @@ def case_edit(request, case_id):
             return redirect("cases:case_detail", case.pk)
     if request.method == "GET":  # the form shows the case's summary and needs assessment
         actions.log_read(request, m, "case.viewed", case, case.person, [RECORDS])
-    return render(request, "cases/case_edit.html", {
-        "form": form, "case": case, "theirs": theirs, "theirs_needs": _needs_rows(theirs) if theirs else None})
+    return render(request, "cases/case_edit.html", {"form": form, "case": case, "conflict": conflict})
 
 
 @require_POST
@@ -349,22 +354,34 @@ def entry_create(request, case_id):
     return redirect("cases:case_detail", case.pk)
 
 
+def _entry_values(entry) -> dict:
+    return {"kind": entry.kind, "occurred_at": timezone.localtime(entry.occurred_at), "body": entry.body,
+            "version": entry.version}
+
+
+def _entry_label(entry) -> str:
+    return f"第{entry.revision_count}版" + ("・誤記入とされています" if entry.entered_in_error else "")
+
+
 def entry_amend(request, entry_id):
     m = _m(request)
     entry = access.get_entry_for_user(m, entry_id)
     access.require_edit(m, entry)
-    initial = {"kind": entry.kind, "occurred_at": timezone.localtime(entry.occurred_at), "body": entry.body,
-               "version": entry.version}
+    initial = _entry_values(entry)
     form = AmendForm(request.POST or None, initial=initial)
-    theirs = None
-    if request.method == "POST" and form.is_valid():
+    conflict = None
+    if request.method == "POST" and (taken := versioning.taken_version(request.POST)) is not None:
+        form = AmendForm(versioning.rebase(request.POST, taken), initial=initial)
+        conflict = versioning.conflict(form, initial, entry.version, label=_entry_label(entry),
+                                       taken=taken == entry.version)
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             actions.do_amend_entry(request=request, membership=m, entry=entry, version=d["version"], body=d["body"],
                                    reason=d["reason"], kind=d["kind"], occurred_at=d["occurred_at"])
         except StaleVersion as stale:
-            theirs = stale.current
-            form = AmendForm(_with_version(request.POST, theirs.version), initial=initial)
+            conflict = versioning.conflict(form, _entry_values(stale.current), stale.current.version,
+                                           label=_entry_label(stale.current))
             form.add_error(None, StaleVersion.message)
         except ValidationError as error:
             _errors(form, error)
@@ -374,7 +391,7 @@ def entry_amend(request, entry_id):
     if request.method == "GET":
         actions.log_read(request, m, "record.viewed", entry, entry.case.person, [RECORDS])
     return render(request, "cases/entry_amend.html", {
-        "form": form, "entry": entry, "theirs": theirs, "revisions": entry.revisions.select_related("by"),
+        "form": form, "entry": entry, "conflict": conflict, "revisions": entry.revisions.select_related("by"),
         "error_form": EnteredInErrorForm(initial={"version": entry.version})})
 
 

@@ -15,6 +15,7 @@ from renkei.accounts.models import Membership, Organisation
 from renkei.audit.actions import log_event
 from renkei.cases.access import BASIC, can_edit
 from renkei.cases.actions import do_add_entry
+from renkei.cases.versioning import StaleVersion
 
 from . import access, reference
 from .access import MINUTES
@@ -132,8 +133,9 @@ def do_remove_team_member(*, request, membership, member: TeamMember, reason="")
 
 
 @transaction.atomic
-def do_set_purpose(*, request, membership, case, purpose, goals="") -> SupportTeam:
-    """Write the shared purpose; a change asks every member to acknowledge it again."""
+def do_set_purpose(*, request, membership, case, purpose, goals="", version=None) -> SupportTeam:
+    """Write the shared purpose; a change asks every member to acknowledge it again. With `version` (the
+    purpose version the form was opened on) a colleague's newer purpose refuses the save (StaleVersion)."""
     _require_manage(membership)
     purpose, goals = (purpose or "").strip(), (goals or "").strip()
     if not purpose:
@@ -141,6 +143,8 @@ def do_set_purpose(*, request, membership, case, purpose, goals="") -> SupportTe
     if len(purpose) > 1000 or len(goals) > 4000:
         raise ValidationError("目的は1000字、目標は4000字までで入力してください。")
     team = SupportTeam.objects.select_for_update().get(pk=team_for(case).pk)
+    if version is not None and str(version) != str(team.purpose_version):
+        raise StaleVersion(team, "ほかの人が先にチームの目的を変更しました。保存されていません。両方の内容を確認してください。")
     if team.purpose == purpose and team.goals == goals:
         return team
     team.purpose, team.goals = purpose, goals
@@ -219,8 +223,9 @@ def do_create_conference(*, request, membership, case, data: dict) -> Conference
 
 
 def _check_version(conference, version):
-    if version is not None and int(version) != conference.version:
-        raise ValidationError("ほかの人がこの会議を更新しました。最新の内容を確認してから、もう一度保存してください。")
+    if version is not None and str(version) != str(conference.version):
+        raise StaleVersion(conference, "ほかの人がこの会議の記録を先に更新しました。保存されていません。"
+                                       "両方の内容を確認してください。")
 
 
 @transaction.atomic

@@ -44,6 +44,7 @@ class PurposeForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 2}),
                               help_text="本人の言葉で書きます。例:「本人が望むアパートでの一人暮らしを続けられる」")
     goals = forms.CharField(label="目標", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class ConferenceForm(forms.Form):

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from renkei.cases import versioning
 from renkei.cases.access import BASIC
 from renkei.core.pdf import pdf_response, render_pdf
 
@@ -129,20 +130,32 @@ def team_member_remove(request, case_id, member_id):
     return redirect("conferences:team", case.pk)
 
 
+def _purpose_values(team) -> dict:
+    return {"purpose": team.purpose if team else "", "goals": team.goals if team else "",
+            "version": team.purpose_version if team else 0}
+
+
 def team_purpose(request, case_id):
     m, case = _managed_case(request, case_id)
     team = access.team_of(case)
-    form = PurposeForm(request.POST or None, initial={"purpose": team.purpose if team else "",
-                                                      "goals": team.goals if team else ""})
-    if request.method == "POST" and form.is_valid():
+    initial = _purpose_values(team)
+    form = PurposeForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and (taken := versioning.taken_version(request.POST)) is not None:
+        form = PurposeForm(versioning.rebase(request.POST, taken), initial=initial)
+        conflict = versioning.conflict(form, initial, initial["version"], taken=taken == initial["version"])
+    elif request.method == "POST" and form.is_valid():
         try:
             actions.do_set_purpose(request=request, membership=m, case=case, **form.cleaned_data)
+        except versioning.StaleVersion as stale:
+            conflict = versioning.conflict(form, _purpose_values(stale.current), stale.current.purpose_version)
+            form.add_error(None, stale.messages[0])
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, "目的を保存しました。構成員に確認をお願いしています。")
             return redirect("conferences:team", case.pk)
-    return render(request, "conferences/purpose_form.html", {"form": form, "case": case})
+    return render(request, "conferences/purpose_form.html", {"form": form, "case": case, "conflict": conflict})
 
 
 @require_POST
@@ -224,26 +237,38 @@ def _consent_warnings(conference, attendees) -> dict:
     return warnings
 
 
+def _conference_values(conference) -> dict:
+    return {f: getattr(conference, f) for f in ("kind", "title", "starts_at", "ends_at", "place", "is_remote",
+                                                "agenda", "minutes", "decisions", "version")}
+
+
 def conference_edit(request, conference_id):
     m = _m(request)
     conference = access.get_conference_for_manager(m, conference_id)
-    initial = {f: getattr(conference, f) for f in ("kind", "title", "starts_at", "ends_at", "place", "is_remote",
-                                                   "agenda", "minutes", "decisions", "version")}
+    initial = _conference_values(conference)
     form = ConferenceEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    conflict = None
+    if request.method == "POST" and (taken := versioning.taken_version(request.POST)) is not None:
+        form = ConferenceEditForm(versioning.rebase(request.POST, taken), initial=initial)
+        conflict = versioning.conflict(form, initial, conference.version, taken=taken == conference.version)
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             actions.do_update_conference(request=request, membership=m, conference=conference, data=d,
                                          version=d["version"])
+        except versioning.StaleVersion as stale:
+            conflict = versioning.conflict(form, _conference_values(stale.current), stale.current.version)
+            form.add_error(None, stale.messages[0])
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, "会議の記録を保存しました。")
             return redirect("conferences:detail", conference.pk)
-    else:
+    if request.method == "GET":
         actions.log_read(request, m, "conference.viewed", conference, conference.case.person, [BASIC, MINUTES])
     return render(request, "conferences/conference_form.html", {"form": form, "case": conference.case,
-                                                                "conference": conference, "kinds": reference.kinds()})
+                                                                "conference": conference, "kinds": reference.kinds(),
+                                                                "conflict": conflict})
 
 
 @require_POST

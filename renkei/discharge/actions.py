@@ -13,6 +13,7 @@ from django.utils import timezone
 from renkei.accounts.models import Membership, Organisation, User
 from renkei.audit.actions import log_event
 from renkei.cases import actions as case_actions
+from renkei.cases.versioning import StaleVersion
 from renkei.consent.access import active_consents, read_context
 from renkei.consent.models import Consent
 
@@ -200,8 +201,8 @@ def do_revise_plan(*, request, membership, plan, based_on, data: dict, reason: s
     access.require_plan_edit(m, plan)
     plan = DischargePlan.objects.select_for_update().get(pk=plan.pk)
     if str(based_on) != str(plan.current_number):
-        raise ValidationError(f"ほかの職員が先に計画を変更しました（現在は第{plan.current_number}版）。"
-                              "最新の版を確認してから変更してください。")
+        raise StaleVersion(plan.current, f"ほかの職員が先に計画を変更しました（現在は第{plan.current_number}版）。"
+                                         "保存されていません。両方の内容を確認してください。")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("変更の理由を入力してください。")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
+from renkei.cases import versioning
 from renkei.core.dates import FiscalYear
 from renkei.core.pdf import pdf_response, render_pdf
 
@@ -145,16 +146,31 @@ def plan_continue(request, plan_id):
 
 
 def plan_revise(request, plan_id):
+    """A new version of the plan, based on the version the worker opened; a colleague's newer version is
+    shown side by side and a save is accepted only once the worker has taken it (cases/versioning.py)."""
     m = _m(request, "person.edit")
     plan = access.get_plan_for_user(m, plan_id)
     access.require_plan_edit(m, plan)
     current = plan.current
-    form = forms.PlanForm(request.POST or None, initial=forms.PlanForm.initial_from(current))
-    if request.method == "POST" and form.is_valid():
+    initial = forms.PlanForm.initial_from(current)
+    data = request.POST or None
+    based_on, conflict = plan.current_number, None
+    if data is not None:
+        taken = versioning.taken_version(data)
+        if taken is not None:
+            data = versioning.rebase(data, taken, "based_on")
+        based_on = data.get("based_on") or plan.current_number
+    form = forms.PlanForm(data, initial=initial)
+    if data is not None and taken is not None:
+        conflict = versioning.conflict(form, initial, plan.current_number, taken=str(taken) == str(plan.current_number))
+    elif data is not None and form.is_valid():
         try:
-            version = actions.do_revise_plan(request=request, membership=m, plan=plan,
-                                             based_on=request.POST.get("based_on"), data=form.data_for_action(),
+            version = actions.do_revise_plan(request=request, membership=m, plan=plan, based_on=based_on,
+                                             data=form.data_for_action(),
                                              reason=form.cleaned_data.get("change_reason"))
+        except versioning.StaleVersion as stale:
+            conflict = versioning.conflict(form, forms.PlanForm.initial_from(stale.current), stale.current.number)
+            form.add_error(None, stale.messages[0])
         except ValidationError as error:
             _errors(form, error)
         else:
@@ -164,7 +180,7 @@ def plan_revise(request, plan_id):
         actions.log_read(request, m, "discharge_plan.viewed", plan, plan.person, [BASIC, PLAN])
     return render(request, "discharge/plan_form.html", {"form": form, "plan": plan, "case": plan.case,
                                                         "person": plan.person, "consent": plan.consent,
-                                                        "based_on": plan.current_number,
+                                                        "based_on": based_on, "conflict": conflict,
                                                         "rules": reference.plan_rules()})
 
 

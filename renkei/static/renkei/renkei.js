@@ -34,3 +34,14 @@ function labelTableCells(table) {
 }
 document.addEventListener("DOMContentLoaded", () => document.querySelectorAll("table").forEach(labelTableCells));
 document.addEventListener("htmx:afterSwap", (event) => event.target.querySelectorAll("table").forEach(labelTableCells));
+
+// A conflict panel's "take the stored version" button comes first in its form: Enter in a text field
+// must press the form's own save button, never take a version the worker has not chosen to take.
+document.addEventListener("keydown", (event) => {
+  const el = event.target;
+  if (event.key !== "Enter" || !el.form || el.tagName !== "INPUT") return;
+  if (!el.form.querySelector("button[name=take_version]")) return;
+  event.preventDefault();
+  const save = el.form.querySelector("button[type=submit].primary");
+  if (save) el.form.requestSubmit(save);
+});
