@@ -204,6 +204,17 @@ AUDIT_SEAL_LOG = os.environ.get("AUDIT_SEAL_LOG", "")
 AUDIT_SEAL_INTERVAL = env_int("AUDIT_SEAL_INTERVAL", 300)  # seconds between the seals the sealer makes itself
 AUDIT_LINK_EVERY = float(os.environ.get("AUDIT_LINK_EVERY", "1"))  # per process, after a request's entry
 
+# --- forms: text limits (characters) and the request-size limit --------------------------------------
+# Each limit is shown as a counter on its field (renkei.js) and enforced by the form (renkei/core/forms.py).
+TEXT_LIMITS = {
+    "record_body": env_int("TEXT_LIMIT_RECORD_BODY", 100_000),          # 経過記録の内容
+    "consultation_content": env_int("TEXT_LIMIT_CONSULTATION", 100_000),  # 相談の内容
+    "long_text": env_int("TEXT_LIMIT_LONG_TEXT", 20_000),                # any other multi-line text
+}
+# A request body over this answers a Japanese page (JSON under /api/) naming the limit; typed text is kept
+# in the browser as a draft. 100,000 Japanese characters are about 0.9 MB once form-encoded.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 4 * 1024 * 1024)
+
 # --- Japanese first ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]

@@ -18,5 +18,6 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
 ]
 
+handler400 = "renkei.core.errors.bad_request"
 handler404 = "renkei.core.errors.not_found"
 handler500 = "renkei.core.errors.server_error"

@@ -2,18 +2,20 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
+from renkei.core.forms import Form
+
 from .models import Department, User
 from .roles import ROLE_CHOICES
 
 
-class LoginForm(forms.Form):
+class LoginForm(Form):
     username = forms.CharField(label="ユーザーID", max_length=150,
                                widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
     password = forms.CharField(label="パスワード", strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(Form):
     old_password = forms.CharField(label="現在のパスワード", strip=False,
                                    widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     new_password1 = forms.CharField(label="新しいパスワード", strip=False,
@@ -45,7 +47,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class StaffCreateForm(forms.Form):
+class StaffCreateForm(Form):
     username = forms.RegexField(label="ユーザーID", max_length=150, regex=r"^[A-Za-z0-9._-]+$",
                                 error_messages={"invalid": "ユーザーIDは半角英数字と . _ - で入力してください。"})
     display_name = forms.CharField(label="氏名", max_length=100)
@@ -78,7 +80,7 @@ class StaffCreateForm(forms.Form):
         return data
 
 
-class StaffAddExistingForm(forms.Form):
+class StaffAddExistingForm(Form):
     username = forms.CharField(label="既存の職員のユーザーID", max_length=150)
     role = forms.ChoiceField(label="役割", choices=ROLE_CHOICES)
     department = forms.ModelChoiceField(label="部署", queryset=Department.objects.none(), required=False)
@@ -95,7 +97,7 @@ class StaffAddExistingForm(forms.Form):
             raise ValidationError("そのユーザーIDの職員は見つかりません。") from None
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(Form):
     role = forms.ChoiceField(label="役割", choices=ROLE_CHOICES)
     department = forms.ModelChoiceField(label="部署", queryset=Department.objects.none(), required=False)
     title = forms.CharField(label="職名", max_length=60, required=False)
@@ -105,15 +107,15 @@ class MembershipForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(Form):
     reason = forms.CharField(label="理由", max_length=200, required=False)
 
 
-class OTPForm(forms.Form):
+class OTPForm(Form):
     code = forms.CharField(label="確認コード", max_length=20, widget=forms.TextInput(attrs={
         "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
         help_text="認証アプリに表示される6桁の数字、または回復コード")
 
 
-class OrganisationSettingsForm(forms.Form):
+class OrganisationSettingsForm(Form):
     require_two_factor = forms.BooleanField(label="この組織の職員に二要素認証を必須にする", required=False)

@@ -1,7 +1,9 @@
 from django import forms
 
+from renkei.core.forms import Form
 
-class AuditFilterForm(forms.Form):
+
+class AuditFilterForm(Form):
     since = forms.DateField(label="開始日", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="終了日", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     actor = forms.CharField(label="職員のユーザーID", required=False, max_length=150)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from renkei.accounts.models import Organisation, User
 from renkei.accounts.roles import ROLES
 from renkei.core.dates import FiscalYear
+from renkei.core.forms import Form
 from renkei.core.reference import assessment_domains
 
 from . import reference
@@ -38,11 +39,11 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=DATETIME_FORMAT)
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     name = forms.CharField(label="氏名", max_length=100, widget=forms.TextInput(attrs={"autofocus": True}))
     kana = forms.CharField(label="フリガナ", max_length=100, required=False,
                            help_text="ひらがな・カタカナ、全角・半角のどれでも検索できます。")
@@ -63,7 +64,7 @@ class PersonEditForm(VersionedForm, PersonForm):
     confirm_duplicate = None
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(Form):
     """Quick entry for a call in progress: only 相談の種類 and 内容 need typing; the rest has defaults."""
 
     person_query = forms.CharField(label="本人を探す（氏名・フリガナ・ケース番号）", required=False,
@@ -78,7 +79,7 @@ class ConsultationForm(forms.Form):
                   "名前や続柄が分かっている未登録の方は、匿名にせず「対象者（未登録のとき）」に呼び名を入れてください。")
     consulter = forms.ChoiceField(label="相談者", choices=reference.choices("consulters"))
     category = forms.ChoiceField(label="相談の種類")
-    content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 6}),
+    content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 6, "data-limit": "consultation_content"}),
                               help_text="Ctrl+Enter で保存できます。")
     duration_minutes = forms.IntegerField(label="所要時間（分）", required=False, min_value=0, max_value=1440)
     factors = forms.MultipleChoiceField(label="要因（再掲）", required=False, widget=forms.CheckboxSelectMultiple)
@@ -104,7 +105,7 @@ class LinkPersonForm(VersionedForm):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CaseForm(forms.Form):
+class CaseForm(Form):
     lead = forms.ModelChoiceField(label="主担当", queryset=User.objects.none())
     co_workers = forms.ModelMultipleChoiceField(label="副担当・協働者", queryset=User.objects.none(), required=False,
                                                 widget=forms.CheckboxSelectMultiple)
@@ -144,10 +145,10 @@ class StatusForm(VersionedForm):
     note = forms.CharField(label="メモ", required=False, max_length=500)
 
 
-class EntryForm(forms.Form):
+class EntryForm(Form):
     kind = forms.ChoiceField(label="種別", choices=reference.choices("entry_kinds"))
     occurred_at = forms.DateTimeField(label="日時", widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT])
-    body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4, "data-limit": "record_body"}))
     follow_up_on = forms.DateField(label="次回確認日（任意）", required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                    help_text="この日が近づくとマイページの「対応が必要」に表示されます。")
@@ -160,7 +161,7 @@ class EntryForm(forms.Form):
 class AmendForm(VersionedForm):
     kind = forms.ChoiceField(label="種別", choices=reference.choices("entry_kinds"))
     occurred_at = forms.DateTimeField(label="日時", widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT])
-    body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 6, "data-limit": "record_body"}))
     reason = forms.CharField(label="修正の理由", max_length=300,
                              help_text="修正前の記載は履歴として残り、誰がいつ修正したかが表示されます。")
 
@@ -169,6 +170,6 @@ class EnteredInErrorForm(VersionedForm):
     reason = forms.CharField(label="誤記入の理由", max_length=300)
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     q = forms.CharField(label="検索語", max_length=100, required=False,
                         widget=forms.TextInput(attrs={"type": "search", "autofocus": True}))

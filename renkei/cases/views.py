@@ -263,6 +263,11 @@ def _needs_rows(case):
 def case_detail(request, case_id):
     m = _m(request)
     case = access.get_case_for_user(m, case_id)
+    return _case_page(request, m, case)
+
+
+def _case_page(request, m, case, entry_form=None):
+    """The case page; a refused record entry comes back in its form with everything typed."""
     actions.log_read(request, m, "case.viewed", case, case.person, [BASIC, RECORDS])
     current = reference.status(case.status)
     can_edit = access.can_edit_object(m, case)
@@ -270,7 +275,7 @@ def case_detail(request, case_id):
         "case": case, "person": case.person, "can_edit": can_edit, "needs": _needs_rows(case),
         "timeline_html": timeline_html(case_timeline(m, case), can_edit),
         "guidance": guidance_for(case, m),
-        "entry_form": EntryForm(), "status_form": StatusForm(initial={"version": case.version}),
+        "entry_form": entry_form or EntryForm(), "status_form": StatusForm(initial={"version": case.version}),
         "transitions": [(code, reference.names("statuses")[code]) for code in current["to"]],
         "status_changes": case.status_changes.select_related("by"),
         "co_workers": case.co_workers.all(),
@@ -336,6 +341,7 @@ def case_status(request, case_id):
 
 # --- record entries ------------------------------------------------------------------------------------
 @require_POST
+@access.per_request_grants
 def entry_create(request, case_id):
     m = _m(request)
     case = access.get_case_for_user(m, case_id)
@@ -345,13 +351,11 @@ def entry_create(request, case_id):
         try:
             entry = actions.do_add_entry(request=request, membership=m, case=case, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _errors(form, error)
         else:
             messages.success(request, "経過記録を追加しました。")
             return redirect(reverse("cases:case_detail", args=[case.pk]) + f"#entry-{entry.pk}")
-    else:
-        messages.error(request, "記録の種別・日時・内容を入力してください。")
-    return redirect("cases:case_detail", case.pk)
+    return _case_page(request, m, case, entry_form=form)
 
 
 def _entry_values(entry) -> dict:

@@ -4,6 +4,7 @@ from django import forms
 
 from renkei.accounts.models import Membership
 from renkei.cases.forms import DateTimeLocalInput
+from renkei.core.forms import Form
 
 from . import reference
 
@@ -22,7 +23,7 @@ def staff_of_any_organisation():
                                                              "user__kana_folded"))
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(Form):
     membership = MembershipChoiceField(label="職員（どの機関でも）", queryset=Membership.objects.none(), required=False,
                                        empty_label="— 職員でない人を記録するときは空欄 —")
     name = forms.CharField(label="氏名（職員でない人）", max_length=100, required=False,
@@ -35,11 +36,11 @@ class TeamMemberForm(forms.Form):
         self.fields["membership"].queryset = staff_of_any_organisation()
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(label="チームでの役割", choices=reference.team_role_choices())
 
 
-class PurposeForm(forms.Form):
+class PurposeForm(Form):
     purpose = forms.CharField(label="目的（チームで共有する目的）", max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 2}),
                               help_text="本人の言葉で書きます。例:「本人が望むアパートでの一人暮らしを続けられる」")
@@ -47,7 +48,7 @@ class PurposeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class ConferenceForm(forms.Form):
+class ConferenceForm(Form):
     kind = forms.ChoiceField(label="会議の種類", choices=reference.kind_choices())
     title = forms.CharField(label="会議名", max_length=200, required=False, help_text="空欄なら種類と日付で表示します")
     starts_at = forms.DateTimeField(label="日時", widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"])
@@ -64,7 +65,7 @@ class ConferenceEditForm(ConferenceForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(Form):
     membership = MembershipChoiceField(label="職員（どの機関でも）", queryset=Membership.objects.none(), required=False,
                                        empty_label="— チームの構成員・職員でない人のときは空欄 —")
     team_member = forms.TypedChoiceField(label="チームの構成員から", required=False, coerce=int, empty_value=None)
@@ -79,7 +80,7 @@ class AttendeeForm(forms.Form):
             (tm.pk, f"{tm.display_name}（{tm.organisation_name}・{tm.role_name}）") for tm in team_members]
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(Form):
     description = forms.CharField(label="宿題の内容", widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.TypedChoiceField(label="担当者", coerce=int)
     due_date = forms.DateField(label="期限", widget=DATE_INPUT)
@@ -90,5 +91,5 @@ class ActionItemForm(forms.Form):
         self.fields["owner"].choices = [(u.pk, str(u)) for u in owners]
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     status = forms.ChoiceField(label="状態", choices=reference.status_choices())

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from renkei.accounts.models import Organisation, OrganisationType
 from renkei.conferences.models import SupportTeam
+from renkei.core.forms import Form
 
 from . import reference
 
@@ -22,7 +23,7 @@ def _other_orgs(membership):
     return Organisation.objects.filter(is_active=True).exclude(pk=membership.organisation_id).select_related("type")
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     recipient_kind = forms.ChoiceField(label="提供先の種類", choices=reference.recipient_kind_choices,
                                        widget=forms.RadioSelect, initial="organisation")
     recipient_organisation = forms.ModelChoiceField(label="提供先の機関", queryset=Organisation.objects.none(),
@@ -64,13 +65,13 @@ def _team_label(team) -> str:
     return f"ケース {team.case.number} の支援チーム（職員の構成員 {members}名）"
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     method = forms.ChoiceField(label="撤回の方法", choices=reference.withdrawal_method_choices,
                                widget=forms.RadioSelect, error_messages={"required": "撤回の方法を選んでください。"})
     note = forms.CharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DisclosureForm(forms.Form):
+class DisclosureForm(Form):
     recipient = forms.ModelChoiceField(label="提供先の機関", queryset=Organisation.objects.none(),
                                        error_messages={"required": "提供先の機関を選んでください。"})
     legal_basis = forms.ChoiceField(label="法的根拠", error_messages={"required": "法的根拠を選んでください。", "invalid_choice": "法的根拠を一覧から選んでください。"},
@@ -88,13 +89,13 @@ class DisclosureForm(forms.Form):
         self.fields["recipient"].queryset = _other_orgs(membership)
 
 
-class EndDisclosureForm(forms.Form):
+class EndDisclosureForm(Form):
     reason = forms.CharField(label="終了の理由", widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="例: 会議での検討が終わったため。提供先は次の操作から見られなくなります。",
                              error_messages={"required": "提供を終了する理由を入力してください。"})
 
 
-class BreakGlassSearchForm(forms.Form):
+class BreakGlassSearchForm(Form):
     name = forms.CharField(label="氏名またはフリガナ（完全一致）", max_length=100,
                            error_messages={"required": "氏名またはフリガナを入力してください。"})
     birth_date = forms.DateField(label="生年月日", widget=DATE,
@@ -102,7 +103,7 @@ class BreakGlassSearchForm(forms.Form):
                                                  "invalid": "日付の形式が正しくありません。"})
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(Form):
     legal_basis = forms.ChoiceField(label="法的根拠", error_messages={"required": "法的根拠を選んでください。", "invalid_choice": "法的根拠を一覧から選んでください。"},
                                     choices=lambda: [(b["code"], f"{b['name']}（{b['article']}）")
                                                      for b in reference.breakglass_bases()])

@@ -1,6 +1,7 @@
 from django import forms
 
 from renkei.accounts.models import Organisation
+from renkei.core.forms import Form, ModelForm
 
 from . import hours, reference
 from .matching import config as matching_config
@@ -21,7 +22,7 @@ class KindChoiceField(forms.ModelChoiceField):
         return f"　{term.name}" if term.parent_id else f"【{term.name}】"
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     q = forms.CharField(label="名称（ひらがな・カタカナ・半角でも可）", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
     kind = KindChoiceField(label="サービス種別", required=False, queryset=TaxonomyTerm.objects.none(),
@@ -37,7 +38,7 @@ class SearchForm(forms.Form):
         self.fields["area"].queryset = Organisation.objects.filter(type__code="municipality", is_active=True)
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(ModelForm):
     website = forms.URLField(label="ウェブサイト", required=False, assume_scheme="https")
 
     class Meta:
@@ -47,7 +48,7 @@ class OrganizationForm(forms.ModelForm):
                    "description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(ModelForm):
     kinds = forms.ModelMultipleChoiceField(label="サービス種別", queryset=TaxonomyTerm.objects.none(),
                                            widget=forms.CheckboxSelectMultiple,
                                            error_messages={"required": "サービス種別を一つ以上選んでください。"})
@@ -97,7 +98,7 @@ class ServiceForm(forms.ModelForm):
                 "unit": d.get("capacity_unit")}
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
     byday = forms.MultipleChoiceField(label="曜日", choices=list(hours.DAY_NAMES.items()),
                                       widget=forms.CheckboxSelectMultiple,
                                       error_messages={"required": "曜日を一つ以上選んでください。"})
@@ -107,12 +108,12 @@ class ScheduleForm(forms.Form):
     closed_on_holidays = forms.BooleanField(label="祝日は休み", required=False, initial=True)
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label="HSDS ファイル（JSON または ZIP）",
                            help_text="JSON（UTF-8）か、書き出した CSV データパッケージの ZIP（Excel で編集したものも可）")
 
 
-class MatchForm(forms.Form):
+class MatchForm(Form):
     need = KindChoiceField(label="必要な支援（サービス種別）", queryset=TaxonomyTerm.objects.none(),
                            empty_label="選んでください", to_field_name="code",
                            error_messages={"required": "必要な支援を選んでください。",

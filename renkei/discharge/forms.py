@@ -6,6 +6,7 @@ from django.db.models import Q
 from renkei.accounts.models import Organisation, User
 from renkei.cases import reference as case_reference
 from renkei.cases.forms import DateTimeLocalInput
+from renkei.core.forms import Form
 
 from . import reference
 
@@ -23,7 +24,7 @@ def _text(label, rows=3, required=True, help_text=""):
                            widget=forms.Textarea(attrs={"rows": rows}))
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     hospital = forms.ModelChoiceField(label="入院先の病院", queryset=Organisation.objects.none())
     ward = forms.CharField(label="病棟", max_length=60, required=False)
     discharge_officer = forms.ModelChoiceField(label="退院後生活環境相談員（職員）", required=False,
@@ -87,12 +88,12 @@ class PlanForm(forms.Form):
         return initial
 
 
-class RefusalForm(forms.Form):
+class RefusalForm(Form):
     refused_on = forms.DateField(label="意思を確認した日", widget=DATE)
     note = _text("本人の意向・理由", rows=2, required=False)
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(Form):
     conference = forms.ModelChoiceField(label="合意した会議（記録済みの会議から選ぶ）", required=False, queryset=None,
                                         help_text="選ぶと日付・種類は会議の記録から取ります。")
     agreed_on = forms.DateField(label="合意した日", widget=DATE, required=False)
@@ -106,32 +107,32 @@ class AgreementForm(forms.Form):
         self.fields["conference"].label_from_instance = lambda c: f"{c.kind_name} {c.starts_at:%Y-%m-%d} {c.title}"
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     scheduled_for = forms.DateField(label="見直しの予定日（計画にある日）", required=False, widget=DATE)
     held_on = forms.DateField(label="実施日", widget=DATE)
     outcome = _text("見直しの結果")
     extension_consented = forms.BooleanField(label="本人が期間の延長に同意した", required=False)
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(Form):
     period_end = forms.DateField(label="延長後の終了日", widget=DATE)
     reason = _text("延長の理由", rows=2)
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(Form):
     to_organisation = forms.ModelChoiceField(label="引継ぎ先（転居先の機関）", queryset=_orgs(
         ["municipality", "health_centre"]))
     note = _text("引継ぎのメモ", rows=2, required=False)
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     status = forms.ChoiceField(label="状況", choices=reference.choices("pathway", "statuses"))
     owner_organisation = forms.ModelChoiceField(label="担当機関", required=False, queryset=_orgs())
     owner_user = forms.ModelChoiceField(label="担当者", required=False, queryset=User.objects.filter(is_active=True))
     note = forms.CharField(label="メモ", required=False)
 
 
-class VisitRequestForm(forms.Form):
+class VisitRequestForm(Form):
     patient_name = forms.CharField(label="本人の氏名", max_length=100)
     patient_age = forms.IntegerField(label="年齢", required=False, min_value=0, max_value=130)
     hospital = forms.ModelChoiceField(label="入院先の病院", queryset=Organisation.objects.none())
@@ -147,13 +148,13 @@ class VisitRequestForm(forms.Form):
         self.fields["hospital"].queryset = _orgs(reference.plan_rules()["hospital_types"])
 
 
-class WishForm(forms.Form):
+class WishForm(Form):
     confirmed_on = forms.DateField(label="本人の意向を確認した日", widget=DATE)
     method = forms.ChoiceField(label="確認の方法", choices=reference.choices("visit_support", "wish_methods"))
     note = _text("本人の意向（確認した内容）", rows=2, required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     supporters = forms.ModelMultipleChoiceField(label="訪問支援員（2名）", queryset=None,
                                                 widget=forms.CheckboxSelectMultiple)
 
@@ -165,18 +166,18 @@ class AssignForm(forms.Form):
             f"{'・守秘誓約あり' if s.secrecy_pledged else '・守秘誓約なし'}）")
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
     visit_at = forms.DateTimeField(label="訪問日時", widget=DateTimeLocalInput)
     hospital_contact = forms.CharField(label="病院の窓口（部署・担当者）", max_length=120, required=False)
     note = _text("日程調整のメモ", rows=2, required=False)
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     visited_on = forms.DateField(label="訪問した日", widget=DATE)
     report = _text("訪問の報告", rows=4)
 
 
-class SupporterForm(forms.Form):
+class SupporterForm(Form):
     name = forms.CharField(label="氏名", max_length=100)
     kana = forms.CharField(label="フリガナ", max_length=100, required=False)
     affiliation = forms.CharField(label="所属・活動", max_length=120, required=False)
@@ -186,7 +187,7 @@ class SupporterForm(forms.Form):
                                   queryset=User.objects.filter(is_active=True))
 
 
-class OutreachForm(forms.Form):
+class OutreachForm(Form):
     kind = forms.ChoiceField(label="種類", choices=reference.choices("outreach", "kinds"))
     planned_at = forms.DateTimeField(label="予定日時", widget=DateTimeLocalInput)
     place = forms.CharField(label="訪問先", max_length=200, required=False)
@@ -214,10 +215,10 @@ def _org_of(user, own):
     return m.organisation.name if m else ""
 
 
-class VisitRecordForm(forms.Form):
+class VisitRecordForm(Form):
     visited_at = forms.DateTimeField(label="実施日時", widget=DateTimeLocalInput)
     record = _text("訪問の記録", rows=4)
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(label="中止の理由")

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from renkei.core.forms import Form
+
 from .engine import CaseFacts, load_rules
 
 TRISTATE = [("", "不明"), ("yes", "はい"), ("no", "いいえ")]
@@ -12,7 +14,7 @@ def _tristate(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class SituationForm(forms.Form):
+class SituationForm(Form):
     acting_org_type = forms.ChoiceField(label="対応している機関", required=False,
                                         error_messages={"invalid_choice": CHOICE_ERROR})
     need_domains = forms.MultipleChoiceField(label="ニーズの領域", required=False,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from renkei.accounts.models import Organisation
 from renkei.core.dates import wareki
+from renkei.core.forms import Form
 from renkei.directory import reference as directory_reference
 from renkei.directory.models import Service, TaxonomyTerm
 
@@ -16,7 +17,7 @@ def receiver_choices(membership):
         "type").order_by("type__sort_order", "kana_folded", "name")
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(Form):
     to_organisation = forms.ModelChoiceField(label="依頼先の機関", queryset=Organisation.objects.none(),
                                              required=False, help_text="サービスを選んだときは空欄でかまいません。")
     service = forms.ModelChoiceField(label="依頼先のサービス（機関ディレクトリ）", queryset=Service.objects.none(),
@@ -73,7 +74,7 @@ class ReferralForm(forms.Form):
         return None
 
 
-class RebaseForm(forms.Form):
+class RebaseForm(Form):
     """A new basis for a referral held because its basis ended: consents in force now that cover the
     receiver, or a legal basis usable between the two organisations."""
 
@@ -97,7 +98,7 @@ class RebaseForm(forms.Form):
             for b in sharing.legal_basis_choices(referral.from_organisation, referral.to_organisation)]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     to_status = forms.ChoiceField(choices=reference.choices("statuses"), widget=forms.HiddenInput)
     expected_status = forms.ChoiceField(choices=reference.choices("statuses"), widget=forms.HiddenInput)
     reason = forms.ChoiceField(label="理由", choices=[("", "（お断り・不成立のとき選ぶ）")] + reference.selectable_reasons(),
