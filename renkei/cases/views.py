@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
+from renkei.core import refused
 from renkei.core.dates import FiscalYear
 from renkei.core.export import csv_response
 from renkei.core.reference import assessment_domains
@@ -275,7 +276,8 @@ def _case_page(request, m, case, entry_form=None):
         "case": case, "person": case.person, "can_edit": can_edit, "needs": _needs_rows(case),
         "timeline_html": timeline_html(case_timeline(m, case), can_edit),
         "guidance": guidance_for(case, m),
-        "entry_form": entry_form or EntryForm(), "status_form": StatusForm(initial={"version": case.version}),
+        "entry_form": entry_form or EntryForm(),
+        "status_form": refused.restore(request, StatusForm(initial={"version": case.version})),
         "transitions": [(code, reference.names("statuses")[code]) for code in current["to"]],
         "status_changes": case.status_changes.select_related("by"),
         "co_workers": case.co_workers.all(),
@@ -323,6 +325,7 @@ def case_status(request, case_id):
     case = access.get_case_for_user(m, case_id)
     access.require_edit(m, case)
     form = StatusForm(request.POST)
+    page = reverse("cases:case_detail", args=[case.pk])
     try:
         if not form.is_valid():
             raise ValidationError("変更後の状態を選んでください。")
@@ -332,8 +335,10 @@ def case_status(request, case_id):
                                              note=d["note"])
     except StaleVersion as stale:
         messages.error(request, StaleVersion.message + f"（現在の状態: {stale.current.status_name}）")
+        refused.keep(request, form, page, stale)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        refused.keep(request, form, page, error)
     else:
         messages.success(request, f"状態を「{case.status_name}」にしました。")
     return redirect("cases:case_detail", case.pk)
@@ -396,7 +401,7 @@ def entry_amend(request, entry_id):
         actions.log_read(request, m, "record.viewed", entry, entry.case.person, [RECORDS])
     return render(request, "cases/entry_amend.html", {
         "form": form, "entry": entry, "conflict": conflict, "revisions": entry.revisions.select_related("by"),
-        "error_form": EnteredInErrorForm(initial={"version": entry.version})})
+        "error_form": refused.restore(request, EnteredInErrorForm(initial={"version": entry.version}))})
 
 
 @require_POST
@@ -410,11 +415,9 @@ def entry_error(request, entry_id):
             raise ValidationError("誤記入の理由を入力してください。")
         actions.do_mark_entry_in_error(request=request, membership=m, entry=entry,
                                        version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
-    except StaleVersion:
-        messages.error(request, StaleVersion.message)
-        return redirect("cases:entry_amend", entry.pk)
-    except ValidationError as error:
+    except ValidationError as error:  # a stale version too: the form keeps the version it was opened on
         messages.error(request, " ".join(error.messages))
+        refused.keep(request, form, reverse("cases:entry_amend", args=[entry.pk]), error)
         return redirect("cases:entry_amend", entry.pk)
     messages.success(request, "記録を誤記入としました（記録は削除されず残ります）。")
     return redirect(reverse("cases:case_detail", args=[entry.case_id]) + f"#entry-{entry.pk}")

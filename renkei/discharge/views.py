@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
 from renkei.cases import versioning
+from renkei.core import refused
 from renkei.core.dates import FiscalYear
 from renkei.core.pdf import pdf_response, render_pdf
 
@@ -30,15 +32,18 @@ def _errors(form, error: ValidationError):
 
 
 def _post_action(request, form, call, success, target):
-    """For the small POST forms on a detail page: run the action, flash the outcome, go back."""
+    """For the small POST forms on a detail page: run the action, flash the outcome, go back. A refused
+    form comes back on that page with what was typed and a message at each field (core/refused.py)."""
     if not form.is_valid():
         messages.error(request, "入力に誤りがあります: " + " ".join(
             f"{form.fields[k].label if k in form.fields else ''} {' '.join(v)}" for k, v in form.errors.items()))
+        refused.keep(request, form, reverse(*target[:1], args=target[1:]))
         return redirect(*target)
     try:
         call(form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        refused.keep(request, form, reverse(*target[:1], args=target[1:]), error)
     else:
         messages.success(request, success)
     return redirect(*target)
@@ -66,7 +71,7 @@ def case_hub(request, case_id):
         "pathway": pathway, "steps": pathway.steps.select_related("owner_organisation", "owner_user") if pathway
         else [], "visits": access.visits_visible_to(m).filter(case=case), "can_edit": access.can_edit(m)
         and case.organisation_id == m.organisation_id, "consent": actions.plan_consent(case.person, m.organisation),
-        "refusal_form": forms.RefusalForm(initial={"refused_on": timezone.localdate()}),
+        "refusal_form": refused.restore(request, forms.RefusalForm(initial={"refused_on": timezone.localdate()})),
         "step_statuses": reference.choices("pathway", "statuses"),
         "organisations": work.organisations_for() if pathway else [],
     })
@@ -120,10 +125,11 @@ def plan_detail(request, plan_id, number=None):
         "team_purpose": _team_purpose(plan, shown),
         "reviews": plan.reviews.select_related("recorded_by"), "handovers": plan.handovers.select_related(
             "to_organisation", "handed_by", "consent"),
-        "agreement_form": forms.AgreementForm(_conferences(m, plan), initial={"agreed_on": timezone.localdate(),
-                                                       "meeting_kind": "pre_discharge"}),
-        "review_form": forms.ReviewForm(initial={"held_on": timezone.localdate()}),
-        "extension_form": forms.ExtensionForm(), "handover_form": forms.HandoverForm(),
+        "agreement_form": refused.restore(request, forms.AgreementForm(_conferences(m, plan), initial={
+            "agreed_on": timezone.localdate(), "meeting_kind": "pre_discharge"})),
+        "review_form": refused.restore(request, forms.ReviewForm(initial={"held_on": timezone.localdate()})),
+        "extension_form": refused.restore(request, forms.ExtensionForm()),
+        "handover_form": refused.restore(request, forms.HandoverForm()),
         "can_continue": access.can_continue_handed_over(m, plan),
         "continuations": access.plans_visible_to(m).filter(source_version__plan=plan),
         "source": access.plans_visible_to(m).filter(pk=plan.source_version.plan_id).first()
@@ -305,7 +311,7 @@ def request_list(request):
     m = _office(request)
     return render(request, "discharge/request_list.html", {
         "requests": access.requests_visible_to(m).order_by("-received_on", "-id"),
-        "supporters": access.supporters_visible_to(m), "supporter_form": forms.SupporterForm()})
+        "supporters": access.supporters_visible_to(m), "supporter_form": refused.restore(request, forms.SupporterForm())})
 
 
 def request_create(request):
@@ -332,16 +338,18 @@ def request_detail(request, request_id):
             "visit_support.viewed", request, m, obj=req, person=req.person, groups=[VISIT_SUPPORT],
             purpose=PURPOSE_VISIT)
         return render(request, "discharge/request_supporter.html", {
-            "r": access.supporter_view(req), "report_form": forms.ReportForm(initial={"visited_on": timezone.localdate()})})
+            "r": access.supporter_view(req), "report_form": refused.restore(request, forms.ReportForm(
+                initial={"visited_on": timezone.localdate()}))})
     actions.log("visit_support.viewed", request, m, obj=req, person=req.person, groups=[BASIC, VISIT_SUPPORT],
                 purpose=PURPOSE_VISIT)
     return render(request, "discharge/request_detail.html", {
         "r": req, "assigned": req.supporters.all(), "can_edit": access.can_edit(m),
-        "wish_form": forms.WishForm(initial={"confirmed_on": timezone.localdate()}),
-        "assign_form": forms.AssignForm(access.supporters_visible_to(m).filter(is_active=True),
-                                        initial={"supporters": list(req.supporters.values_list("pk", flat=True))}),
-        "schedule_form": forms.ScheduleForm(), "report_form": forms.ReportForm(
-            initial={"visited_on": timezone.localdate()})})
+        "wish_form": refused.restore(request, forms.WishForm(initial={"confirmed_on": timezone.localdate()})),
+        "assign_form": refused.restore(request, forms.AssignForm(
+            access.supporters_visible_to(m).filter(is_active=True),
+            initial={"supporters": list(req.supporters.values_list("pk", flat=True))})),
+        "schedule_form": refused.restore(request, forms.ScheduleForm()), "report_form": refused.restore(
+            request, forms.ReportForm(initial={"visited_on": timezone.localdate()}))})
 
 
 def _request_post(request, request_id, form_factory, call, success, office=True):
@@ -425,8 +433,9 @@ def visit_detail(request, visit_id):
                      purpose=PURPOSE_OUTREACH)
     return render(request, "discharge/visit_detail.html", {
         "visit": visit, "can_edit": access.can_edit_visit(m, visit), "staff": visit.staff.all(),
-        "companions": visit.companions.all(), "record_form": forms.VisitRecordForm(
-            initial={"visited_at": timezone.localtime(visit.planned_at)}), "cancel_form": forms.CancelForm()})
+        "companions": visit.companions.all(), "record_form": refused.restore(request, forms.VisitRecordForm(
+            initial={"visited_at": timezone.localtime(visit.planned_at)})),
+        "cancel_form": refused.restore(request, forms.CancelForm())})
 
 
 def _visit_post(request, visit_id, form_class, call, success):

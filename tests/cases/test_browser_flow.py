@@ -1,6 +1,7 @@
 """End to end in headless Debian chromium: a phone call logged by keyboard alone, the person registered
 and found, a case opened, record entries added and one amended with its history visible, the record found
-again by a two- and a five-character query, and a concurrent edit refused without loss."""
+again by a two- and a five-character query, and a concurrent edit refused without loss: both versions side
+by side with the difference marked, refused again until the newer version is taken."""
 
 import os
 import shutil
@@ -136,15 +137,27 @@ def test_a_phone_call_logged_by_keyboard_becomes_a_case_record_found_again(page,
         expect(page.get_by_text("ケースを更新しました。")).to_be_visible()
         bob.locator("main").get_by_label("主訴・概要").fill("母親の希望: まず通院を再開させたい。")
         bob.get_by_role("button", name="保存する").click()
-        expect(bob.get_by_role("alert")).to_contain_text("ほかの職員が先に更新しました。保存されていません。")
-        theirs = bob.locator("section.theirs")
-        expect(theirs).to_contain_text("本人の希望: 就労に向けて動きたい。")
+        expect(bob.locator("div.error[role=alert]")).to_contain_text("ほかの職員が先に更新しました。保存されていません。")
+        panel = bob.locator("section.conflict")
+        expect(panel.locator("tr.differs")).to_have_count(1)
+        row = panel.locator("tr.differs")
+        expect(row.locator("th")).to_contain_text("主訴・概要")
+        expect(row.locator("th .diff-flag")).to_have_text("違いあり")
+        expect(row.locator("td.conflict-theirs mark")).not_to_have_count(0)
+        expect(row.locator("td.conflict-theirs")).to_contain_text("本人の希望: 就労に向けて動きたい。")
+        expect(row.locator("td.conflict-yours")).to_contain_text("母親の希望: まず通院を再開させたい。")
         expect(bob.locator("main").get_by_label("主訴・概要")).to_have_value("母親の希望: まず通院を再開させたい。")
+        # pressing 保存 again is refused again: the form is still based on version 1
+        bob.get_by_role("button", name="保存する").click()
+        expect(bob.locator("section.conflict")).to_contain_text("ほかの職員が先に保存しました（現在の記録・第2版）")
         case.refresh_from_db()
         assert case.summary == "本人の希望: 就労に向けて動きたい。" and case.version == 2
-        # having read both, bob saves deliberately: now it is accepted
+        # bob takes version 2 explicitly (his input stays), merges, and only then the save is accepted
+        bob.get_by_role("button", name="第2版を確認した").click()
+        expect(bob.locator("section.conflict")).to_contain_text("現在の記録（第2版）を基に編集しています")
+        expect(bob.locator("main").get_by_label("主訴・概要")).to_have_value("母親の希望: まず通院を再開させたい。")
         bob.locator("main").get_by_label("主訴・概要").fill("本人の希望: 就労に向けて動きたい。母親はまず通院を望む。")
-        bob.get_by_role("button", name="内容を確認して保存する").click()
+        bob.get_by_role("button", name="保存する").click()
         expect(bob.get_by_text("ケースを更新しました。")).to_be_visible()
         case.refresh_from_db()
         assert case.version == 3 and "母親はまず通院を望む" in case.summary

@@ -107,3 +107,15 @@ def test_a_record_entry_amendment_conflict_never_overwrites(pref, alice, make_pe
     assert stored() == ("アリスの修正", 3)
     assert list(RecordEntry.objects.get(pk=entry.pk).revisions.values_list("body", flat=True)) == [
         "原文", "ボブの修正", "アリスの修正"]
+
+
+def test_a_stale_status_change_keeps_the_note_and_the_version_it_was_opened_on(pref, alice, make_person, make_case):
+    case = make_case(make_person())
+    actions.do_update_case(request=None, membership=pref.memberships.bob, case=case, version=1,
+                           lead=pref.users.alice, co_workers=[], complexity="complex", needs={}, summary="")
+    alice.post(reverse("cases:case_status", args=[case.pk]), {"version": 1, "to_status": "closed",
+                                                             "closure_reason": "goal_met", "note": "本人と話して終結"})
+    page = alice.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "ほかの職員が先に更新しました" in page and "本人と話して終結" in page
+    assert '<input type="hidden" name="version" value="1"' in page
+    assert Case.objects.get(pk=case.pk).status != "closed"
