@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from renkei.cases import versioning
 from renkei.cases.access import BASIC
+from renkei.core import refused
 from renkei.core.pdf import pdf_response, render_pdf
 
 from . import access, actions, reference
@@ -69,7 +71,7 @@ def team(request, case_id):
     actions.log_read(request, m, "team.viewed", ta.case, ta.case.person, [BASIC])
     context = _team_context(request, m, ta)
     if ta.can_manage:
-        context |= {"member_form": TeamMemberForm(), "role_choices": reference.team_role_choices()}
+        context |= {"member_form": refused.restore(request, TeamMemberForm()), "role_choices": reference.team_role_choices()}
     return render(request, "conferences/team.html", context)
 
 
@@ -93,10 +95,12 @@ def team_member_add(request, case_id):
                                                 organisation_label=d["organisation_label"])
         except ValidationError as error:
             _flash_errors(request, error)
+            refused.keep(request, form, reverse("conferences:team", args=[case.pk]), error)
         else:
             messages.success(request, f"{member.display_name}さんをチームに加えました。")
     else:
         messages.error(request, "入力を確認してください。")
+        refused.keep(request, form, reverse("conferences:team", args=[case.pk]))
     return redirect("conferences:team", case.pk)
 
 
@@ -207,8 +211,8 @@ def conference_detail(request, conference_id):
     if can_manage:
         team = access.team_of(conference.case)
         members = team.members.filter(removed_at__isnull=True).select_related("user", "organisation") if team else []
-        context |= {"attendee_form": AttendeeForm(team_members=members),
-                    "item_form": ActionItemForm(owners=actions.owner_choices(conference)),
+        context |= {"attendee_form": refused.restore(request, AttendeeForm(team_members=members)),
+                    "item_form": refused.restore(request, ActionItemForm(owners=actions.owner_choices(conference))),
                     "consent_warnings": _consent_warnings(conference, attendees)}
     return render(request, "conferences/detail.html", context)
 
@@ -288,10 +292,12 @@ def attendee_add(request, conference_id):
                                                role_label=d["role_label"])
         except ValidationError as error:
             _flash_errors(request, error)
+            refused.keep(request, form, reverse("conferences:detail", args=[conference.pk]), error)
         else:
             messages.success(request, f"{attendee.display_name}さんを出席者に加えました。")
     else:
         messages.error(request, "入力を確認してください。")
+        refused.keep(request, form, reverse("conferences:detail", args=[conference.pk]))
     return redirect("conferences:detail", conference.pk)
 
 
@@ -325,10 +331,12 @@ def action_add(request, conference_id):
                                        due_date=d["due_date"])
         except ValidationError as error:
             _flash_errors(request, error)
+            refused.keep(request, form, reverse("conferences:detail", args=[conference.pk]), error)
         else:
             messages.success(request, "宿題を登録しました。担当者のマイページに表示されます。")
     else:
         messages.error(request, "宿題の内容・担当者・期限を確認してください。")
+        refused.keep(request, form, reverse("conferences:detail", args=[conference.pk]))
     return redirect("conferences:detail", conference.pk)
 
 

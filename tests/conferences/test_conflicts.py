@@ -50,3 +50,14 @@ def test_a_team_purpose_conflict_never_overwrites(pref, discharge, client_for):
                   colleague_saves=colleague_saves, stored=stored, theirs_text="病院で安心して過ごす",
                   yours_text="アパートでの一人暮らしを続ける", differing_label="目的（チームで共有する目的）")
     assert stored() == ("アパートでの一人暮らしを続ける", 2)
+
+
+def test_a_refused_action_item_comes_back_on_the_conference_page_with_what_was_typed(pref, discharge, client_for):
+    conference = actions.do_create_conference(request=None, membership=pref.memberships.hana, case=discharge["case"],
+                                              data={"kind": "pre_discharge", "starts_at": at(), "place": "面談室"})
+    hana = client_for(pref.users.hana)
+    page = reverse("conferences:detail", args=[conference.pk])
+    hana.post(reverse("conferences:action_add", args=[conference.pk]),
+              {"description": "住まいの候補を三つ探す", "owner": pref.users.hana.pk, "due_date": "2026-02-30"})
+    body = hana.get(page).content.decode()
+    assert "住まいの候補を三つ探す" in body and 'value="2026-02-30"' in body and "日付を正しく入力してください。" in body
