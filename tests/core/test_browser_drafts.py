@@ -23,8 +23,8 @@ def test_text_over_the_request_limit_is_kept_as_a_draft_and_cleared_after_saving
     person = actions.do_register_person(request=None, membership=world.memberships.alice, confirm_duplicate=True,
                                         data={"name": "山田 太郎", "kana": "ヤマダ タロウ", "sex": "male"})
     case = actions.do_open_case(request=None, membership=world.memberships.alice, person=person)
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
-    text = "本人宅を訪問し、母親と話した。\n" * 3000   # about 48,000 characters: over 64 KB once encoded
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024
+    text = "本人宅を訪問し、母親と話した。\n" * 200   # 3,200 characters: about 28 KB once form-encoded
     context = browser.new_context(**browser_context_args)
     try:
         page = context.new_page()
@@ -37,7 +37,7 @@ def test_text_over_the_request_limit_is_kept_as_a_draft_and_cleared_after_saving
         expect(counter).to_have_text(f"{len(text) + text.count(chr(10)):,} / 100,000文字")
         page.locator("#entry-form").get_by_role("button", name="記録を追加").click()
         expect(page.get_by_role("heading", name="送信内容が大きすぎます")).to_be_visible()
-        expect(page.get_by_role("alert")).to_contain_text("上限 0.0625 MB")
+        expect(page.get_by_role("alert")).to_contain_text("上限 0.0078125 MB")
         assert "Bad Request" not in page.content()
 
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
