@@ -208,7 +208,8 @@ def consultation_detail(request, consultation_id):
     c = access.get_consultation_for_user(m, consultation_id)
     actions.log_read(request, m, "consultation.viewed", c, c.person, [RECORDS])
     return render(request, "cases/consultation_detail.html", {
-        "c": c, "can_edit": access.can_edit_object(m, c), "link_form": LinkPersonForm(initial={"version": c.version}),
+        "c": c, "can_edit": access.can_edit_object(m, c),
+        "link_form": refused.restore(request, LinkPersonForm(initial={"version": c.version})),
     })
 
 
@@ -218,8 +219,10 @@ def consultation_link(request, consultation_id):
     c = access.get_consultation_for_user(m, consultation_id)
     access.require_edit(m, c)
     form = LinkPersonForm(request.POST)
+    page = reverse("cases:consultation_detail", args=[c.pk])
     if not form.is_valid():
         messages.error(request, "本人を選んでください。")
+        refused.keep(request, form, page)
         return redirect("cases:consultation_detail", c.pk)
     person = access.get_person_for_user(m, form.cleaned_data["person"])
     try:
@@ -227,8 +230,10 @@ def consultation_link(request, consultation_id):
                                      version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
     except StaleVersion as stale:
         messages.error(request, StaleVersion.message + f"（現在の対象者: {stale.current.subject}）")
+        refused.keep(request, form, page, stale)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        refused.keep(request, form, page, error)
     else:
         messages.success(request, f"相談を{person.name}さんに結びつけました。")
     return redirect("cases:consultation_detail", c.pk)

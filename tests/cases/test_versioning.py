@@ -119,3 +119,15 @@ def test_a_stale_status_change_keeps_the_note_and_the_version_it_was_opened_on(p
     assert "ほかの職員が先に更新しました" in page and "本人と話して終結" in page
     assert '<input type="hidden" name="version" value="1"' in page
     assert Case.objects.get(pk=case.pk).status != "closed"
+
+
+def test_a_refused_link_of_a_consultation_keeps_the_reason_typed(pref, alice, make_person, make_consultation):
+    consultation = make_consultation()
+    person = make_person()
+    page = reverse("cases:consultation_detail", args=[consultation.pk])
+    alice.post(reverse("cases:consultation_link", args=[consultation.pk]),
+               {"person": person.pk, "version": 99, "reason": "電話の声と名乗りで同じ方と確認した\x00"})
+    body = alice.get(page).content.decode()
+    assert "電話の声と名乗りで同じ方と確認した" in body
+    assert Case.objects.filter(person=person).count() == 0 and consultation.__class__.objects.get(
+        pk=consultation.pk).person_id is None
