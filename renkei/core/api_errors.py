@@ -158,7 +158,9 @@ def install(api) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def too_large(request, exc):
-        return answer(request, 413)
+        from .errors import too_big_message  # the same words as the page (core/errors.py)
+
+        return answer(request, 413, too_big_message())
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

@@ -18,13 +18,17 @@ def size_limit_text() -> str:
     return f"{megabytes:g} MB（{size:,}バイト）"
 
 
+def too_big_message() -> str:
+    return (f"送信された内容が大きすぎるため受け付けませんでした（上限 {size_limit_text()}）。保存されていません。"
+            "文章を分けて保存してください。")
+
+
 def bad_request(request, exception=None):
     """400 in Japanese; a body over DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 naming the limit (JSON under
     /api/). Nothing was saved; the page says the typed text is kept as a draft in the browser (renkei.js)."""
     too_big = isinstance(exception, RequestDataTooBig)
     if too_big:
-        detail = (f"送信された内容が大きすぎるため受け付けませんでした（上限 {size_limit_text()}）。保存されていません。"
-                  "文章を分けて保存してください。")
+        detail = too_big_message()
     else:
         detail = "リクエストの形式が正しくないため受け付けませんでした。保存されていません。"
     status = 413 if too_big else 400
