@@ -15,11 +15,12 @@ Field groups (the data scopes written to the audit log): BASIC (name, birth date
 
 import functools
 import inspect
+import operator
 from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from . import grant_cache
@@ -68,10 +69,13 @@ def _grant_q(grant, membership) -> Q:
     return grant(membership, "") if _takes_prefix(grant) else grant(membership)
 
 
-# --- the sharing grants, evaluated once into ids ---------------------------------------------------------
-# Everything but the own-organisation grants is small (a worker's team, consents, referrals, break-glass):
-# each is evaluated first, in one query per kind, into a set of ids, so the big tables are filtered only by
-# their organisation column and `IN (ids)`. A set larger than MAX_IDS stays a subquery (same rows).
+# --- the sharing grants: small sources, evaluated once ------------------------------------------------------
+# Everything but the own-organisation grants is small (a worker's team, consents, referrals, break-glass).
+# Each grant reads its *sources* first — consent (person, owner) pairs, team and referral case ids,
+# hand-over persons — which are cached across requests (`grant_cache`). Persons and cases are then
+# evaluated into ids (one query per kind); consultations and record entries — the tables everybody writes
+# all day — stay SQL conditions built from those sources (`shared_q`), so adding a consultation or an
+# entry changes no grant and empties nobody's cache. A set larger than MAX_IDS stays a subquery (same rows).
 MAX_IDS = 500
 _scope: ContextVar[dict | None] = ContextVar("renkei_cases_grant_scope", default=None)
 
@@ -119,8 +123,13 @@ def _shared_grants(kind: str) -> list[Grant]:
     return [g for g in _GRANTS[kind] if g not in skip]
 
 
+EVALUATED = ("person", "case")  # evaluated into ids; consultations and entries are conditions (shared_q)
+
+
 def _evaluate(kind: str, membership):
-    """Ids of `kind` visible through the shared grants: a frozenset, or a subquery when large."""
+    """Ids of `kind` ("person" or "case") visible through the shared grants: a frozenset, or a subquery
+    when large."""
+    assert kind in EVALUATED, kind
     model = _MODELS[kind]
     parts = [q for q in (_grant_q(g, membership) for g in _shared_grants(kind)) if q != NOTHING]
     if not parts:
@@ -145,6 +154,19 @@ def shared_ids(kind: str, membership):
     key = ("cases.shared", kind, *member_key(membership))
     return per_request(key, lambda: grant_cache.cached(
         (*key, membership.organisation.type_id), lambda: _evaluate(kind, membership), _token))
+
+
+def shared_q(kind: str, membership) -> Q:
+    """The shared grants of `kind` ("consultation", "entry") as one condition over the model's own columns,
+    built from the grants' cached sources (never from record ids: new records need no new grant). The
+    conditions use only `person_id`, `organisation_id` and `case_id`, which a search document carries
+    for its consultation or entry alike, so `search_visibility` applies them to documents unchanged."""
+    assert kind not in EVALUATED, kind
+
+    def compute():
+        parts = [q for q in (_grant_q(g, membership) for g in _shared_grants(kind)) if q != NOTHING]
+        return functools.reduce(operator.or_, parts) if parts else NOTHING
+    return per_request(("cases.shared_q", kind, *member_key(membership)), compute)
 
 
 def _token():
@@ -183,18 +205,41 @@ def _led_or_co_worked_q(user_id) -> Q:
     return Q(lead_id=user_id) | Q(pk__in=Case.co_workers.through.objects.filter(user_id=user_id).values("case"))
 
 
+def team_case_organisations(organisation):
+    """Ids of the organisations whose cases may have a co-worker acting for `organisation` (None: every
+    organisation): the reverse of `cases.forms.team_candidates`, the one rule of who may join a case."""
+    from .forms import team_case_organisations as rule
+
+    return rule(organisation)
+
+
+def _co_worked_cases(membership) -> QuerySet:
+    """The cases of *other* organisations the acting member is a co-worker of (their own organisation's
+    cases are granted anyway). A co-worker's place is given to a working membership (a role that writes
+    records) in an organisation that may join the case's team: acting in another membership of the same
+    worker (a 閲覧 post elsewhere) opens none of them."""
+    if not can_edit(membership):
+        return Case.objects.none()
+    cases = Case.objects.filter(pk__in=Case.co_workers.through.objects.filter(user_id=membership.user_id)
+                                .values("case")).exclude(organisation_id=membership.organisation_id)
+    orgs = team_case_organisations(membership.organisation)
+    return cases if orgs is None else cases.filter(organisation_id__in=orgs)
+
+
 def _team(membership):
-    """(case ids, person ids) of the cases of *other* organisations the user leads or works on (their own
-    organisation's cases are granted anyway, so leaving them out changes nothing and keeps the set
-    small — usually empty), read in one UNION of two index lookups (an OR of the two makes PostgreSQL
-    scan every case); None when there are many."""
+    """(case ids, person ids, (person id, case organisation id) pairs) of the cases the acting member is a
+    co-worker of (`_co_worked_cases`; usually none), read in one query; None when there are many. The
+    person is granted only through a case of the organisation that holds the person's record, and the
+    pairs say whose consultations the team reads: the case organisation's own, never other
+    organisations' consultations about the same person."""
     def compute():
-        led, co = (cases.exclude(organisation_id=membership.organisation_id).values_list("pk", "person_id")
-                   .order_by() for cases in _led_and_co_worked(membership.user_id))
-        rows = list(led.union(co)[:MAX_IDS + 1])
+        rows = list(_co_worked_cases(membership).values_list("pk", "person_id", "organisation_id",
+                                                             "person__organisation_id").order_by()[:MAX_IDS + 1])
         if len(rows) > MAX_IDS:
             return None
-        return frozenset(case for case, _ in rows), frozenset(person for _, person in rows)
+        return (frozenset(case for case, _, _, _ in rows),
+                frozenset(person for _, person, org, holder in rows if org == holder),
+                frozenset((person, org) for _, person, org, _ in rows))
     key = ("cases.team", *member_key(membership))
     return per_request(key, lambda: grant_cache.cached(key, compute, _token))
 
@@ -203,15 +248,37 @@ def _team_cases(membership):
     team = _team(membership)
     if team is not None:
         return team[0]
-    return Case.objects.filter(_led_or_co_worked_q(membership.user_id)).exclude(
-        organisation_id=membership.organisation_id).values("pk")
+    return _co_worked_cases(membership).values("pk")
 
 
 def _team_persons(membership):
     team = _team(membership)
     if team is not None:
         return team[1]
-    return Case.objects.filter(pk__in=_team_cases(membership)).values("person")
+    return _co_worked_cases(membership).filter(organisation_id=F("person__organisation_id")).values("person")
+
+
+def team_person_ids(membership):
+    """The persons the acting member sees as a co-worker of their holder's case (a frozenset or a subquery)."""
+    return _team_persons(membership) if _can_view(membership) else frozenset()
+
+
+def in_team_cases(membership, field: str = "pk") -> Q:
+    """`field` names one of the cases the acting member is a co-worker of (other organisations' cases; for
+    other apps' records that follow a case, e.g. discharge plans)."""
+    return _in(field, _team_cases(membership)) if _can_view(membership) else NOTHING
+
+
+def _team_consultations_q(membership, prefix: str) -> Q:
+    team = _team(membership)
+    if team is None:  # on the record's own columns (a search document carries them too)
+        cases = _co_worked_cases(membership).filter(person_id=OuterRef(f"{prefix}person_id"),
+                                                    organisation_id=OuterRef(f"{prefix}organisation_id"))
+        return Q(Exists(cases))
+    q = NOTHING
+    for person, org in sorted(team[2]):
+        q |= _p(prefix, person_id=person, organisation_id=org)
+    return q
 
 
 # --- built-in grants -------------------------------------------------------------------------------
@@ -223,10 +290,11 @@ def _p(prefix: str, **lookups) -> Q:
 
 
 def _own_org_person(m, prefix="") -> Q:
+    """The persons whose record the organisation holds. A case the organisation opened on another
+    organisation's person (before cases were limited to the holder) grants nothing over the person."""
     if not _can_view(m):
         return NOTHING
-    return _p(prefix, organisation=m.organisation) | _p(
-        prefix, pk__in=Case.objects.filter(organisation=m.organisation).values("person"))
+    return _p(prefix, organisation=m.organisation)
 
 
 def _team_person(m, prefix="") -> Q:
@@ -246,13 +314,17 @@ def _own_org_consultation(m, prefix="") -> Q:
 
 
 def _team_consultation(m, prefix="") -> Q:
+    """A co-worker reads the case organisation's consultations about the case's person, not those other
+    organisations logged about the same person."""
     if not _can_view(m):
         return NOTHING
-    return _in(f"{prefix}person", _team_persons(m))
+    return _team_consultations_q(m, prefix)
 
 
 def _case_entry(m, prefix="") -> Q:
     """An entry is visible with its case: the case grants, one step further down."""
+    if m is None or not m.is_active:
+        return NOTHING
     return _own_org_case(m, f"{prefix}case__") | _in(f"{prefix}case_id", shared_ids("case", m))
 
 
@@ -298,7 +370,12 @@ def visibility(kind: str, membership, prefix: str = "") -> Q:
     own-organisation grant as a condition, the others as ids evaluated first (`shared_ids`)."""
     if membership is None or not membership.is_active:
         return NOTHING
-    return _OWN[kind](membership, prefix) | _in(f"{prefix}pk", shared_ids(kind, membership))
+    if kind in EVALUATED:
+        return _OWN[kind](membership, prefix) | _in(f"{prefix}pk", shared_ids(kind, membership))
+    if prefix:
+        return _OWN[kind](membership, prefix) | _p(prefix, pk__in=_MODELS[kind].objects.filter(
+            shared_q(kind, membership)).values("pk"))
+    return _OWN[kind](membership) | shared_q(kind, membership)
 
 
 def _visible(model, kind: str, membership) -> QuerySet:
@@ -344,9 +421,9 @@ def search_visibility(membership) -> Q:
     if membership is None or not membership.is_active:
         return NOTHING
     own = Q(organisation=membership.organisation) if _can_view(membership) else NOTHING
-    return (own | _in("consultation_id", shared_ids("consultation", membership))
-            | (Q(entry__isnull=False) & _in("case_id", shared_ids("case", membership)))
-            | _in("entry_id", shared_ids("entry", membership)))
+    consultations, entries = shared_q("consultation", membership), shared_q("entry", membership)
+    return (own | (Q(entry__isnull=True) & consultations if consultations != NOTHING else NOTHING)
+            | (Q(entry__isnull=False) & (_in("case_id", shared_ids("case", membership)) | entries)))
 
 
 # --- single objects: 404 alike for missing and forbidden ----------------------------------------------
@@ -378,6 +455,23 @@ def get_entry_for_user(membership, entry_id) -> RecordEntry:
 
 def get_search_document_for_user(membership, document_id) -> SearchDocument:
     return _get(search_documents_visible_to(membership).select_related("person"), document_id)
+
+
+def holds_record(membership, person) -> bool:
+    """Whether the acting organisation holds `person`'s record (registered it): only the holder opens
+    cases on the person and records consents and disclosures about them (sharing is the holder's)."""
+    return (membership is not None and membership.is_active and person is not None
+            and person.organisation_id == membership.organisation_id)
+
+
+def get_person_for_case(membership, person_id) -> Person:
+    """A person to open a case on: one whose record the acting organisation holds (404 alike for missing,
+    forbidden and another organisation's person — a recipient of shared data registers its own person)."""
+    require_edit(membership)
+    person = get_person_for_user(membership, person_id)
+    if not holds_record(membership, person):
+        raise Http404
+    return person
 
 
 def require_edit(membership, obj=None) -> None:

@@ -305,8 +305,7 @@ def _clean_team(membership, lead, co_workers):
 @transaction.atomic
 def do_open_case(*, request, membership, person: Person, lead=None, co_workers=(), complexity="normal",
                  needs=None, summary="") -> Case:
-    access.require_edit(membership)
-    access.get_person_for_user(membership, person.pk)
+    access.get_person_for_case(membership, person.pk)  # only the holder of the person's record
     lead, co = _clean_team(membership, lead or membership.user, co_workers)
     if complexity not in reference.names("complexities"):
         raise ValidationError("複雑さの区分が正しくありません。")

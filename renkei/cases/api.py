@@ -120,10 +120,15 @@ class PersonBrief(Schema):
     birth_date: dt.date | None
 
 
-def person_out(p) -> dict:
+def person_out(p, membership=None) -> dict:
+    """The person as the acting member may see them (no contact details where the role's reach has none)."""
+    from renkei.consent.access import sees_contact_details
+
+    contact = membership is None or sees_contact_details(membership, p)
     return {"id": p.pk, "name": p.name, "kana": p.kana, "birth_date": p.birth_date, "sex": p.sex,
             "municipality_id": p.municipality_id, "municipality": p.municipality.name if p.municipality else None,
-            "address": p.address or "", "phone": p.phone or "", "contact_notes": p.contact_notes or "",
+            "address": (p.address or "") if contact else "", "phone": (p.phone or "") if contact else "",
+            "contact_notes": (p.contact_notes or "") if contact else "",
             "organisation": p.organisation.name, "version": p.version}
 
 
@@ -170,7 +175,7 @@ def get_person(request, person_id: Id):
     m = _membership(request)
     person = access.get_person_for_user(m, person_id)
     actions.log_read(request, m, "person.viewed", person, person, [BASIC])
-    return person_out(person)
+    return person_out(person, m)
 
 
 @router.put("/persons/{person_id}", response={200: PersonOut, **ERRORS}, summary="本人情報を更新（version 必須）")
@@ -346,7 +351,7 @@ def list_cases(request, open_only: bool = True):
 @router.post("/cases", response={201: CaseOut, 400: Error, 404: Error}, summary="ケースを開始")
 def create_case(request, payload: CaseIn):
     m = _membership(request, edit=True)
-    person = access.get_person_for_user(m, payload.person_id)
+    person = access.get_person_for_case(m, payload.person_id)
     try:
         case = actions.do_open_case(request=request, membership=m, person=person, lead=_user(payload.lead_id),
                                     co_workers=_co_workers(payload.co_worker_ids), complexity=payload.complexity,

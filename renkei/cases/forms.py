@@ -32,6 +32,17 @@ def team_candidates(membership):
                                memberships__role__in=_EDIT_ROLES).distinct().order_by("kana_folded")
 
 
+def team_case_organisations(organisation):
+    """The reverse of `team_candidates`: ids of the organisations whose cases may take a co-worker of
+    `organisation` (None: every organisation — the 精神保健福祉センター joins any case)."""
+    if organisation.type.code == "mhw_centre":
+        return None
+    ids = {organisation.pk}
+    ids |= set(organisation.jurisdiction.values_list("pk", flat=True))  # a health centre's 管内
+    ids |= set(organisation.health_centres.filter(type__code="health_centre").values_list("pk", flat=True))
+    return frozenset(ids)
+
+
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 

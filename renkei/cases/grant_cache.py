@@ -33,16 +33,26 @@ MAX_ENTRIES = 4096
 EPOCH_TABLE = "cases_grantepoch"
 
 _tables: dict[type, tuple[str, ...] | None] = {}
+_updates_only: set[type] = set()
 _boundaries: list[Callable] = []
 _lock = threading.Lock()
 _entries: OrderedDict = OrderedDict()
 _clock: dict = {}  # token -> the next time boundary after the time it was computed (shared by entries)
 
 
-def grant_tables(model, fields=None) -> None:
+def grant_tables(model, fields=None, rows=True) -> None:
     """Declare that grants read `model`: inserts and deletes change the epoch, and updates that change
-    one of `fields` (all updates when None)."""
+    one of `fields` (all updates when None). `rows=False`: only updates of `fields` change the epoch —
+    for a table whose new rows no cached grant can contain until a row of another grant table names
+    them (a person is shared only by a consent, a team or a referral recorded after it), and whose
+    deleted rows a cached id set may keep harmlessly (the ids are always applied to the table itself)."""
+    if not rows and not fields:
+        raise ValueError("rows=False needs the columns whose updates change the grants")
     _tables[model] = tuple(fields) if fields is not None else None
+    if rows:
+        _updates_only.discard(model)
+    else:
+        _updates_only.add(model)
 
 
 def time_boundary(fn: Callable) -> Callable:
@@ -59,6 +69,13 @@ def declared_tables() -> dict[str, tuple[str, ...] | None]:
         columns = None if fields is None else tuple(model._meta.get_field(f).column for f in fields)
         out[model._meta.db_table] = columns
     return out
+
+
+def _events(table: str) -> tuple[str, ...]:
+    """The row events whose triggers change the epoch for `table`."""
+    if any(model._meta.db_table == table for model in _updates_only):
+        return ("update",)
+    return ("insert", "delete", "update")
 
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -128,7 +145,7 @@ def clear() -> None:
 def _sqlite_statements(table: str, columns) -> list[str]:
     bump = f"UPDATE {EPOCH_TABLE} SET token = random() WHERE id = 1;"
     out = []
-    for event in ("insert", "delete", "update"):
+    for event in _events(table):
         name = f"renkei_epoch_{table}_{event}"
         when = ""
         if event == "update" and columns:
@@ -140,7 +157,7 @@ def _sqlite_statements(table: str, columns) -> list[str]:
 
 def _postgres_statements(table: str, columns) -> list[str]:
     out = []
-    for event in ("insert", "delete", "update"):
+    for event in _events(table):
         name = f"renkei_epoch_{event}"
         when = ""
         if event == "update" and columns:
@@ -150,10 +167,36 @@ def _postgres_statements(table: str, columns) -> list[str]:
         out += [f'DROP TRIGGER IF EXISTS {name} ON "{table}"',
                 f'CREATE TRIGGER {name} AFTER {event.upper()} ON "{table}" FOR EACH {level}{when} '
                 "EXECUTE FUNCTION renkei_bump_grant_epoch()"]
-    out += [f'DROP TRIGGER IF EXISTS renkei_epoch_truncate ON "{table}"',
-            f'CREATE TRIGGER renkei_epoch_truncate AFTER TRUNCATE ON "{table}" FOR EACH STATEMENT '
-            "EXECUTE FUNCTION renkei_bump_grant_epoch()"]
+    if "delete" in _events(table):
+        out += [f'DROP TRIGGER IF EXISTS renkei_epoch_truncate ON "{table}"',
+                f'CREATE TRIGGER renkei_epoch_truncate AFTER TRUNCATE ON "{table}" FOR EACH STATEMENT '
+                "EXECUTE FUNCTION renkei_bump_grant_epoch()"]
     return out
+
+
+def _existing_triggers(conn, cursor) -> set[tuple[str, str]]:
+    """{(table, trigger name)} of the epoch triggers installed now."""
+    if conn.vendor == "sqlite":
+        cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'renkei_epoch_%'")
+    else:
+        cursor.execute("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                       "WHERE t.tgname LIKE 'renkei_epoch_%'")
+    return set(cursor.fetchall())
+
+
+def _drop_stale(conn, cursor, tables) -> None:
+    """Drop the epoch triggers no declaration asks for any more (a table no grant reads, or whose new rows
+    no longer matter): each would otherwise end every worker's cached grants for nothing."""
+    for table, name in sorted(_existing_triggers(conn, cursor)):
+        if conn.vendor == "sqlite":
+            wanted = table in tables and name.rsplit("_", 1)[-1] in _events(table)
+            if not wanted:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        else:
+            event = name.removeprefix("renkei_epoch_")
+            wanted = table in tables and (event in _events(table) or (event == "truncate" and "delete" in _events(table)))
+            if not wanted:
+                cursor.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
 
 
 POSTGRES_FUNCTION = (
@@ -182,6 +225,7 @@ def install_triggers(using=None, **kwargs) -> None:
         # The row again after a flush (tests), with a token never used before.
         cursor.execute(f"INSERT INTO {EPOCH_TABLE} (id, token) SELECT 1, {fresh} "
                        f"WHERE NOT EXISTS (SELECT 1 FROM {EPOCH_TABLE} WHERE id = 1)")
+        _drop_stale(conn, cursor, tables)
         for table, columns in sorted(tables.items()):
             if table not in existing:
                 continue
@@ -191,13 +235,17 @@ def install_triggers(using=None, **kwargs) -> None:
 
 
 def installed_tables(conn=None) -> set[str]:
-    """Tables that carry all three epoch triggers now."""
+    """Tables that carry every epoch trigger their declaration asks for now (tables with triggers but no
+    declaration count too: a test asserts there are none)."""
     conn = conn or connection
     with conn.cursor() as cursor:
-        if conn.vendor == "sqlite":
-            cursor.execute("SELECT tbl_name, count(*) FROM sqlite_master WHERE type = 'trigger' "
-                           "AND name LIKE 'renkei_epoch_%' GROUP BY tbl_name")
-        else:
-            cursor.execute("SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                           "WHERE t.tgname LIKE 'renkei_epoch_%' GROUP BY c.relname")
-        return {table for table, n in cursor.fetchall() if n >= 3}
+        found = _existing_triggers(conn, cursor)
+    names: dict[str, set[str]] = {}
+    for table, name in found:
+        names.setdefault(table, set()).add(name)
+    out = set()
+    for table, have in names.items():
+        wanted = {f"renkei_epoch_{table}_{e}" if conn.vendor == "sqlite" else f"renkei_epoch_{e}" for e in _events(table)}
+        if wanted <= have:
+            out.add(table)
+    return out

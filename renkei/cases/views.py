@@ -134,7 +134,7 @@ def person_detail(request, person_id):
     actions.log_read(request, m, "person.viewed", person, person, [BASIC, RECORDS])
     return render(request, "cases/person_detail.html", {
         "person": person, "can_edit": access.can_edit(m), "can_edit_person": access.can_edit_object(m, person),
-        "cases": access.cases_visible_to(m).filter(person=person),
+        "holds_record": access.holds_record(m, person), "cases": access.cases_visible_to(m).filter(person=person),
         "consultations": access.consultations_visible_to(m).filter(person=person)[:50],
     })
 
@@ -242,8 +242,7 @@ def consultation_link(request, consultation_id):
 # --- cases ---------------------------------------------------------------------------------------------
 def case_create(request, person_id):
     m = _m(request)
-    access.require_edit(m)
-    person = access.get_person_for_user(m, person_id)
+    person = access.get_person_for_case(m, person_id)
     form = CaseForm(m, request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

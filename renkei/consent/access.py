@@ -9,12 +9,20 @@ read has changed and no time boundary (`next_time_boundary`, local midnight) has
 renkei.cases.grant_cache.
 """
 
-from django.db.models import Exists, IntegerField, Min, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
-from renkei.cases.access import BASIC, NOTHING, get_person_for_user, member_key, per_request
-from renkei.cases.models import Case, Consultation, Person
+from renkei.cases.access import (
+    BASIC,
+    NOTHING,
+    get_person_for_user,
+    holds_record,
+    member_key,
+    per_request,
+    team_person_ids,
+)
+from renkei.cases.models import Person
 
 from . import reference
 from .models import BreakGlassAccess, Consent, Disclosure
@@ -24,8 +32,14 @@ def _scope_q(scope: str | None) -> Q:
     return Q(scope_index__contains=f"|{scope}|") if scope else Q()
 
 
+# Sharing is the holder's: a consent or disclosure counts only when the organisation that recorded it holds
+# the person's record. (Recording is refused to anyone else; this keeps rows recorded before that rule,
+# or by an organisation that has since ceased to hold the record, from granting anything.)
+BY_HOLDER = Q(owner=F("person__organisation"))
+
+
 def _consents_on(day) -> QuerySet:
-    return Consent.objects.filter(withdrawn_at__isnull=True, valid_from__lte=day, valid_until__gte=day)
+    return Consent.objects.filter(BY_HOLDER, withdrawn_at__isnull=True, valid_from__lte=day, valid_until__gte=day)
 
 
 def in_force(consents: QuerySet, day=None) -> QuerySet:
@@ -74,8 +88,8 @@ def active_consents(person, organisation, scopes=None) -> QuerySet:
 
 def active_disclosures(person, organisation, scopes=None) -> QuerySet:
     today = timezone.localdate()
-    qs = Disclosure.objects.filter(recipient=organisation, valid_until__gte=today, at__lte=timezone.now(),
-                                   ended_at__isnull=True)
+    qs = Disclosure.objects.filter(BY_HOLDER, recipient=organisation, valid_until__gte=today,
+                                   at__lte=timezone.now(), ended_at__isnull=True)
     if person is not None:
         qs = qs.filter(person=person)
     for scope in scopes or []:
@@ -148,11 +162,22 @@ def _sharing_pairs(membership, scope):
     if sources is not None:
         parts += [source.values_list("person_id", "owner_id").order_by() for source in sources]
     rows = list(parts[0].union(*parts[1:], all=True)[:2 * PAIRS_LIMIT + 2])
-    glass = {person for person, owner in rows if owner == 0}
-    pairs = {(person, owner) for person, owner in rows if owner != 0}
+    glass = frozenset(person for person, owner in rows if owner == 0)
+    pairs = frozenset((person, owner) for person, owner in rows if owner != 0)
     if len(glass) > PAIRS_LIMIT or len(pairs) > PAIRS_LIMIT or len(rows) > 2 * PAIRS_LIMIT + 1:
         return None
-    return sorted(glass), sorted(pairs)
+    return glass, pairs
+
+
+def sharing_pairs(membership, scope):
+    """`_sharing_pairs`, once per request and reused across requests while no grant table changed and no
+    time boundary passed (renkei.cases.grant_cache): the small source the consent grants are built from."""
+    from renkei.cases import access as cases_access
+    from renkei.cases import grant_cache
+
+    key = ("consent.pairs", scope, *member_key(membership))
+    return per_request(key, lambda: grant_cache.cached(
+        (*key, membership.organisation.type_id), lambda: _sharing_pairs(membership, scope), cases_access._token))
 
 
 def grant_q(kind: str, membership, prefix: str = "") -> Q:
@@ -164,16 +189,15 @@ def grant_q(kind: str, membership, prefix: str = "") -> Q:
     if membership is None or not membership.is_active:
         return NOTHING
     scope = reference.kind_scope(kind)
-    evaluated = per_request(("consent.pairs", scope, *member_key(membership)),
-                            lambda: _sharing_pairs(membership, scope))
+    evaluated = sharing_pairs(membership, scope)
     if evaluated is None:
         return _grant_subqueries(kind, membership, prefix, scope)
     glass, pairs = evaluated
     if kind == "person":
         ids = sorted(set(glass) | {person for person, _owner in pairs})
         return Q(**{f"{prefix}pk__in": ids}) if ids else NOTHING
-    q = Q(**{f"{prefix}person_id__in": glass}) if glass else NOTHING
-    for person, owner in pairs:
+    q = Q(**{f"{prefix}person_id__in": sorted(glass)}) if glass else NOTHING
+    for person, owner in sorted(pairs):
         q |= Q(**{f"{prefix}person_id": person, f"{prefix}organisation_id": owner})
     return q
 
@@ -189,25 +213,40 @@ def _grant_subqueries(kind: str, membership, prefix: str, scope) -> Q:
             ids = Person.objects.filter(Q(pk__in=glass) | Q(pk__in=consents.values("person_id"))
                                         | Q(pk__in=disclosures.values("person_id")))
         return Q(**{f"{prefix}pk__in": ids.values("pk")})
-    model = {"case": Case, "consultation": Consultation}[kind]
-    q = Q(person__in=glass)
+    # On the record's own person and organisation columns (which a search document carries too), never
+    # through record ids. `person_id__in` first (implied by the EXISTS): the database starts from the few
+    # persons shared instead of testing every row of the table.
+    person, org = f"{prefix}person_id", f"{prefix}organisation_id"
+    q = Q(**{f"{person}__in": glass})
     if sources is not None:
         consents, disclosures = sources
-        # `person__in` first (implied by the EXISTS): the database starts from the few persons shared
-        # instead of testing every row of the table.
-        q |= Q(person__in=consents.values("person_id")) & _owned_by(consents, "person", "organisation")
-        q |= Q(person__in=disclosures.values("person_id")) & _owned_by(disclosures, "person", "organisation")
-    return Q(**{f"{prefix}pk__in": model.objects.filter(q).values("pk")})
+        q |= Q(**{f"{person}__in": consents.values("person_id")}) & Q(_owned_by(consents, person, org))
+        q |= Q(**{f"{person}__in": disclosures.values("person_id")}) & Q(_owned_by(disclosures, person, org))
+    return q
 
 
 def _is_own(membership, person) -> bool:
     """Seen through the built-in grants (own organisation, or the case team) — no sharing involved."""
-    if not membership.has_perm("person.view"):
+    if not membership.is_active or not membership.has_perm("person.view"):
         return False
     if person.organisation_id == membership.organisation_id:
         return True
-    return person.cases.filter(Q(organisation=membership.organisation) | Q(lead=membership.user)
-                               | Q(co_workers=membership.user)).exists()
+    team = team_person_ids(membership)  # a co-worker of the holder's case, in the membership given the place
+    if isinstance(team, frozenset):
+        return person.pk in team
+    return team.filter(person=person.pk).exists()
+
+
+def sees_contact_details(membership, person) -> bool:
+    """Whether the member sees `person`'s address, phone and safe-contact notes: inside the holder's own
+    organisation and the case team always; otherwise when the role's reach includes contact details
+    (data/sharing.json: a peer supporter's assignment needs the name, not where the person lives)."""
+    if membership is None or not membership.is_active or person is None:
+        return False
+    if _is_own(membership, person):
+        return True
+    reach = reference.reach_for(membership)
+    return reach is None or reach.get("contact_details", True)
 
 
 def scopes_shared_with(membership, person) -> set[str]:
@@ -280,7 +319,9 @@ def consents_visible_to(membership) -> QuerySet:
         return Consent.objects.none()
     org = membership.organisation
     covering = _covering_member(membership, ["organisation", "organisation_type", "support_team"])
-    return Consent.objects.filter(Q(owner=org) | covering).select_related(
+    held = Q(person__organisation=org) if (membership.has_perm("consent.manage")
+                                           or membership.has_perm("person.view")) else NOTHING
+    return Consent.objects.filter(Q(owner=org) | held | covering).select_related(
         "person", "owner", "recipient_organisation", "recipient_type", "recipient_team__case", "obtained_by",
         "withdrawn_by")
 
@@ -289,7 +330,7 @@ def disclosures_visible_to(membership) -> QuerySet:
     if membership is None or not membership.is_active:
         return Disclosure.objects.none()
     org = membership.organisation
-    return Disclosure.objects.filter(Q(owner=org) | Q(recipient=org)).select_related(
+    return Disclosure.objects.filter(Q(owner=org) | Q(person__organisation=org) | Q(recipient=org)).select_related(
         "person", "owner", "recipient", "disclosed_by")
 
 
@@ -309,7 +350,7 @@ def get_managed_disclosure(membership, disclosure_id) -> Disclosure:
     if not can_manage(membership):
         raise Http404
     try:
-        disclosure = disclosures_visible_to(membership).get(pk=int(disclosure_id), owner=membership.organisation)
+        disclosure = disclosures_visible_to(membership).filter(may_end(membership)).get(pk=int(disclosure_id))
     except (Disclosure.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     get_person_for_user(membership, disclosure.person_id)
@@ -330,7 +371,7 @@ def get_managed_consent(membership, consent_id) -> Consent:
     if membership is None or not membership.has_perm("consent.manage"):
         raise Http404
     consent = get_consent_for_user(membership, consent_id)
-    if consent.owner_id != membership.organisation_id:
+    if not Consent.objects.filter(may_end(membership), pk=consent.pk).exists():
         raise Http404
     return consent
 
@@ -346,5 +387,80 @@ def expiring_consents(organisation, days=None) -> QuerySet:
             .order_by("valid_until", "id"))
 
 
+def may_end(membership) -> Q:
+    """Consents and disclosures the member's organisation may end: those it recorded, and every one about a
+    person whose record it holds (the holder ends what others recorded about its person)."""
+    org = membership.organisation_id
+    return Q(owner_id=org) | Q(person__organisation_id=org)
+
+
+def may_share(membership, person) -> bool:
+    """Whether the member may record consents and disclosures about `person`: consent.manage, acting for
+    the organisation that holds the person's record. A recipient of shared data never passes it on."""
+    return can_manage(membership) and holds_record(membership, person)
+
+
+def get_person_for_sharing(membership, person_id) -> Person:
+    """The person, to record a consent or disclosure about: 404 alike for missing, forbidden, and a person
+    whose record another organisation holds (the same answer as every object one may not change)."""
+    if not can_manage(membership):
+        raise Http404
+    person = get_person_for_user(membership, person_id)
+    if not may_share(membership, person):
+        raise Http404
+    return person
+
+
 def can_manage(membership) -> bool:
     return membership is not None and membership.is_active and membership.has_perm("consent.manage")
+
+
+# --- every grant a person's record has, for its holder ------------------------------------------------------
+def person_grants(membership, person) -> list[dict]:
+    """For the organisation holding `person`'s record: every grant through which someone *outside* it sees
+    the person now, besides the consents and disclosures listed with the register itself — break-glass
+    accesses, referrals whose sharing holds, support-team members of other organisations, co-workers of
+    other organisations on its cases, plan hand-overs — each with where it is ended (None where it ends
+    by itself). Empty for anyone but the holder."""
+    from django.urls import reverse
+
+    from renkei.conferences.models import TeamMember
+    from renkei.discharge.models import PlanHandover
+    from renkei.referrals import reference as referral_reference
+    from renkei.referrals.models import Referral
+
+    if not holds_record(membership, person) or not membership.has_perm("person.view"):
+        return []
+    org, now, today, rows = membership.organisation_id, timezone.now(), timezone.localdate(), []
+    for glass in (BreakGlassAccess.objects.filter(person=person, expires_at__gt=now)
+                  .select_related("user", "organisation").order_by("started_at")):
+        rows.append({"kind": "緊急アクセス", "who": f"{glass.user}（{glass.organisation.name}）", "since": glass.started_at,
+                     "until": glass.expires_at, "basis": glass.legal_basis_name, "end_url": None,
+                     "end_label": "時間で終了（延長はできません）"})
+    for referral in (Referral.objects.filter(person=person, status__in=referral_reference.grant_statuses())
+                     .exclude(to_organisation_id=org).select_related("to_organisation").order_by("created_at")):
+        rows.append({"kind": "連携依頼", "who": referral.to_organisation.name, "since": referral.created_at,
+                     "until": None, "basis": "・".join(referral.scopes),
+                     "end_url": reverse("referrals:detail", args=[referral.pk]), "end_label": "依頼の画面で終了・取り下げ"})
+    for member in (TeamMember.objects.filter(team__case__person=person, removed_at__isnull=True)
+                   .exclude(organisation_id=org).select_related("team__case", "organisation", "user")
+                   .order_by("added_at")):
+        rows.append({"kind": "支援チームの構成員", "who": f"{member.display_name}（{member.organisation_name}）",
+                     "since": member.added_at, "until": None, "basis": f"ケース {member.team.case.number}",
+                     "end_url": reverse("conferences:team", args=[member.team.case_id]),
+                     "end_label": "チームの画面で外す"})
+    for case in person.cases.filter(organisation_id=org).prefetch_related("co_workers__memberships__organisation"):
+        for user in case.co_workers.all():
+            if any(m.organisation_id == org and m.is_active for m in user.memberships.all()):
+                continue
+            rows.append({"kind": "ケースの協働者", "who": str(user), "since": case.opened_at, "until": None,
+                         "basis": f"ケース {case.number}", "end_url": reverse("cases:case_edit", args=[case.pk]),
+                         "end_label": "ケースの編集で外す"})
+    for handover in (PlanHandover.objects.filter(plan__person=person, consent__withdrawn_at__isnull=True,
+                                                 consent__valid_until__gte=today)
+                     .select_related("to_organisation", "consent").order_by("handed_at")):
+        rows.append({"kind": "退院後支援計画の引継ぎ", "who": handover.to_organisation.name, "since": handover.handed_at,
+                     "until": handover.consent.valid_until, "basis": f"同意#{handover.consent_id}",
+                     "end_url": reverse("consent:consent_detail", args=[handover.consent_id]),
+                     "end_label": "同意の撤回で終了"})
+    return rows

@@ -29,6 +29,19 @@ def _require_manage(membership):
         raise ValidationError("同意を記録・撤回する権限がありません。")
 
 
+def _require_holder(membership, person):
+    """Sharing is the holder's: only the organisation that holds the person's record passes it on."""
+    if person is None or person.organisation_id != membership.organisation_id:
+        raise ValidationError("本人の記録を登録した組織だけが、同意や情報提供を記録できます。"
+                              "共有を受けた記録を他の機関に提供することはできません。")
+
+
+def _require_ender(membership, record, message):
+    """The organisation that recorded it, or the holder of the person's record, ends a consent or disclosure."""
+    if record.owner_id != membership.organisation_id and record.person.organisation_id != membership.organisation_id:
+        raise ValidationError(message)
+
+
 def _clean_scopes(scopes) -> list[str]:
     chosen = [s for s in (scopes or []) if s]
     unknown = [s for s in chosen if s not in reference.scope_codes()]
@@ -49,8 +62,10 @@ def do_record_consent(*, request, membership, person, recipient_kind, purpose, s
                       method, obtained_at, recipient_organisation=None, recipient_type=None, recipient_team=None,
                       obtained_by=None, attachment=None, note="") -> Consent:
     """Record a consent. The recipient is an organisation, an organisation type, or a support team of one
-    of the person's cases (its active staff members, each in the organisation of their team membership)."""
+    of the person's cases (its active staff members, each in the organisation of their team membership).
+    Only the organisation that holds the person's record records consents about them."""
     _require_manage(membership)
+    _require_holder(membership, person)
     errors = []
     if recipient_kind not in dict(reference.recipient_kind_choices()):
         errors.append("提供先の種類を選んでください。")
@@ -117,9 +132,9 @@ def do_record_consent(*, request, membership, person, recipient_kind, purpose, s
 def do_withdraw_consent(*, request, membership, consent, method, note="", at=None) -> Consent:
     """Withdrawal takes effect at once: every grant reads the register on each request."""
     _require_manage(membership)
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if consent.owner_id != membership.organisation_id:
-        raise ValidationError("他の組織が得た同意は撤回の記録ができません。同意を得た組織に連絡してください。")
+    consent = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
+    _require_ender(membership, consent, "他の組織が得た同意は撤回の記録ができません。"
+                                        "同意を得た組織か、本人の記録を登録した組織に連絡してください。")
     if consent.withdrawn_at is not None:
         raise ValidationError("この同意はすでに撤回されています。")
     if method not in dict(reference.withdrawal_method_choices()):
@@ -140,8 +155,10 @@ def do_withdraw_consent(*, request, membership, consent, method, note="", at=Non
 def do_record_disclosure(*, request, membership, person, recipient, scopes, legal_basis, justification="",
                          valid_until=None, at=None) -> Disclosure:
     """Record a provision of `person`'s data to `recipient` on a legal basis other than consent.
-    The recipient sees the chosen scopes until `valid_until`."""
+    The recipient sees the chosen scopes until `valid_until`. Only the holder of the person's record
+    discloses it."""
     _require_manage(membership)
+    _require_holder(membership, person)
     errors = []
     basis = reference.legal_basis(legal_basis or "")
     justification = (justification or "").strip()
@@ -184,9 +201,9 @@ def do_end_disclosure(*, request, membership, disclosure, reason, at=None) -> Di
     """End a legal-basis disclosure before its date (the need ended, or it was recorded in error). Takes
     effect at once: the recipient's access is read from the register on every request."""
     _require_manage(membership)
-    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
-    if disclosure.owner_id != membership.organisation_id:
-        raise ValidationError("他の組織が行った提供は終了できません。提供した組織に連絡してください。")
+    disclosure = Disclosure.objects.select_for_update().select_related("person").get(pk=disclosure.pk)
+    _require_ender(membership, disclosure, "他の組織が行った提供は終了できません。"
+                                           "提供した組織か、本人の記録を登録した組織に連絡してください。")
     if disclosure.ended_at is not None:
         raise ValidationError("この提供はすでに終了しています。")
     if disclosure.valid_until < timezone.localdate():

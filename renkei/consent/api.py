@@ -221,7 +221,7 @@ def person_register(request, person_id: Id):
              summary="同意を記録（添付は画面から。API ではメモが必須）")
 def record_consent(request, person_id: Id, payload: ConsentIn):
     m = _manager(request)
-    person = access.get_person_for_consent(m, person_id)
+    person = access.get_person_for_sharing(m, person_id)
     try:
         recipient_type = None
         if payload.recipient_type:
@@ -264,7 +264,7 @@ def withdraw_consent(request, consent_id: Id, payload: WithdrawIn):
              summary="法的根拠による提供を記録（同意によらない共有）")
 def record_disclosure(request, person_id: Id, payload: DisclosureIn):
     m = _manager(request)
-    person = access.get_person_for_consent(m, person_id)
+    person = access.get_person_for_sharing(m, person_id)
     try:
         disclosure = actions.do_record_disclosure(
             request=request, membership=m, person=person, recipient=_other_org(m, payload.recipient_id),

@@ -63,6 +63,8 @@ def person_register(request, person_id):
     _log_read(request, "consent.listed", person, person)
     return render(request, "consent/person_register.html", {
         "person": person, "consents": consents, "disclosures": disclosures, "can_manage": access.can_manage(m),
+        "may_share": access.may_share(m, person),
+        "grants": access.person_grants(m, person),
         "end_form": EndDisclosureForm() if access.can_manage(m) else None,
         "shared_scopes": sorted(access.scopes_shared_with(m, person), key=reference.scope_codes().index)})
 
@@ -70,7 +72,7 @@ def person_register(request, person_id):
 def consent_create(request, person_id):
     require_perm(request, "consent.manage")
     m = request.membership
-    person = access.get_person_for_consent(m, person_id)
+    person = access.get_person_for_sharing(m, person_id)
     form = ConsentForm(m, request.POST or None, request.FILES or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +89,8 @@ def consent_detail(request, consent_id):
     m = request.membership
     consent = access.get_consent_for_user(m, consent_id)
     _log_read(request, "consent.viewed", consent, consent.person)
-    can_withdraw = access.can_manage(m) and consent.owner_id == m.organisation_id and consent.withdrawn_at is None
+    can_withdraw = (access.can_manage(m) and consent.withdrawn_at is None
+                    and m.organisation_id in (consent.owner_id, consent.person.organisation_id))
     return render(request, "consent/consent_detail.html", {
         "consent": consent, "person": consent.person, "can_withdraw": can_withdraw,
         "team_recipients": access.team_recipients(consent),
@@ -144,7 +147,7 @@ def consent_attachment(request, consent_id):
 def disclosure_create(request, person_id):
     require_perm(request, "consent.manage")
     m = request.membership
-    person = access.get_person_for_consent(m, person_id)
+    person = access.get_person_for_sharing(m, person_id)
     form = DisclosureForm(m, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

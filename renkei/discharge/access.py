@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from renkei.cases import access as case_access
 from renkei.cases.access import BASIC, RECORDS
-from renkei.cases.models import Case
 from renkei.consent.access import active_consents
 
 from . import reference
@@ -73,10 +72,8 @@ def plans_visible_to(m) -> QuerySet:
         return DischargePlan.objects.none()
     q = Q(pk__in=[])
     if can_view(m):
-        # the case team without a multi-valued join (no duplicate rows, and the database can start from
-        # one case when the caller filters by it)
-        q |= Q(organisation=m.organisation) | Q(case__lead=m.user) | Q(
-            case__in=Case.co_workers.through.objects.filter(user=m.user).values("case"))
+        # the case team: co-workers of the case in the membership given the place (cases.access)
+        q |= Q(organisation=m.organisation) | case_access.in_team_cases(m, "case")
     if m.has_perm("person.view") or m.has_perm("shared.view"):
         q |= Q(pk__in=handovers_in_force(m.organisation).values("plan"))
     if m.has_perm("shared.view"):

@@ -341,11 +341,34 @@ def do_hand_over(*, request, membership, plan, to_organisation, note="") -> Plan
     return handover
 
 
+def own_person_for(person, organisation):
+    """The receiving organisation's own registration of the person handed over (same name and birth date,
+    registered by `organisation`), if it has one. Cases are opened only on one's own person."""
+    from renkei.cases.models import Person
+
+    if person.organisation_id == organisation.pk:
+        return person
+    return (Person.objects.filter(organisation=organisation, name_search=person.name_search,
+                                  birth_date=person.birth_date).order_by("id").first())
+
+
+def _register_own_person(request, m, person):
+    """Register the person in the receiving organisation, from the 基本情報 the hand-over consent covers:
+    its own record, with the consent as basis (the handed-over record stays the sender's)."""
+    data = {name: getattr(person, name) for name in case_actions.PERSON_FIELDS}
+    if data["municipality"] is not None and data["municipality"].type.code != "municipality":
+        data["municipality"] = None
+    return case_actions.do_register_person(request=request, membership=m, data=data, confirm_duplicate=True)
+
+
 def continuation_case(person, organisation):
-    """The receiving organisation's own open case for the person, if it has one."""
+    """The receiving organisation's own open case for the person (its own registration of them), if any."""
     from renkei.cases.models import Case
 
-    return next((c for c in Case.objects.filter(person=person, organisation=organisation).order_by("-opened_at")
+    own = own_person_for(person, organisation)
+    if own is None:
+        return None
+    return next((c for c in Case.objects.filter(person=own, organisation=organisation).order_by("-opened_at")
                  if c.is_open), None)
 
 
@@ -353,8 +376,10 @@ def continuation_case(person, organisation):
 def do_continue_handed_over(*, request, membership, plan) -> DischargePlan:
     """The organisation a plan was handed to starts its own plan from it: the current version's content
     becomes version 1 of a new plan on the organisation's own case for the person (opened if needed).
-    Needs the hand-over in force and a consent covering 支援計画 for the organisation. The handed-over
-    plan is not changed."""
+    Needs the hand-over in force and a consent covering 支援計画 for the organisation. The new plan is on
+    the organisation's own registration of the person (registered from the handed-over 基本情報 when it
+    has none): a recipient never opens a case on another organisation's person. The handed-over plan is
+    not changed."""
     m = membership
     if not access.can_edit(m):
         raise ValidationError("引継ぎ先の機関の相談員だけが、引き継いだ計画から計画を作成できます。")
@@ -368,12 +393,13 @@ def do_continue_handed_over(*, request, membership, plan) -> DischargePlan:
         raise ValidationError("この引継ぎからはすでに計画を作成しています。")
     case = continuation_case(plan.person, m.organisation)
     if case is None:
-        case = case_actions.do_open_case(request=request, membership=m, person=plan.person,
+        own = own_person_for(plan.person, m.organisation) or _register_own_person(request, m, plan.person)
+        case = case_actions.do_open_case(request=request, membership=m, person=own,
                                          summary=f"転居に伴い{plan.organisation.name}から退院後支援計画を引継ぎ")
     elif DischargePlan.objects.filter(case=case).exclude(status="handed_over").exists():
         raise ValidationError(f"ケース {case.number} にはすでに退院後支援計画があります。"
                               "変更は計画の「新しい版」で行ってください。")
-    new = DischargePlan.objects.create(case=case, person=plan.person, organisation=m.organisation, consent=consent,
+    new = DischargePlan.objects.create(case=case, person=case.person, organisation=m.organisation, consent=consent,
                                        source_version=source, created_by=m.user)
     values = {f: getattr(source, f) for f in CONTENT_FIELDS}
     _new_version(new, m, values, f"{plan.organisation.name}から引き継いだ計画（第{source.number}版）をもとに作成")

@@ -38,29 +38,41 @@ def _active(m) -> list[Referral]:
     return [r for r in candidates if sharing.still_holds(r)]
 
 
-def _with_scope(m, scope) -> list[Referral]:
-    return [r for r in active_referrals(m) if scope in r.scopes]
+def _sources(m) -> frozenset:
+    """{(person id, case id, sender organisation id, scopes)} of the referrals whose sharing holds now: the
+    small source of these grants, reused across requests while no grant table changed and no time boundary
+    passed (renkei.cases.grant_cache) — never the ids of the records they open."""
+    if not _may_see_shared(m):
+        return frozenset()
+    key = ("referrals.sources", *cases_access.member_key(m))
+    return cases_access.per_request(key, lambda: grant_cache.cached(key, lambda: frozenset(
+        (r.person_id, r.case_id, r.from_organisation_id, tuple(r.scopes)) for r in _active(m)), cases_access._token))
+
+
+def _with_scope(m, scope) -> list[tuple]:
+    return sorted(source for source in _sources(m) if scope in source[3])
 
 
 def person_grant(m) -> Q:
-    ids = {r.person_id for r in _with_scope(m, BASIC)}
+    ids = sorted({person for person, _, _, _ in _with_scope(m, BASIC)})
     return Q(pk__in=ids) if ids else NOTHING
 
 
 def case_grant(m) -> Q:
-    ids = {r.case_id for r in _with_scope(m, RECORDS)}
+    ids = sorted({case for _, case, _, _ in _with_scope(m, RECORDS)})
     return Q(pk__in=ids) if ids else NOTHING
 
 
 def entry_grant(m) -> Q:
-    ids = {r.case_id for r in _with_scope(m, RECORDS)}
+    ids = sorted({case for _, case, _, _ in _with_scope(m, RECORDS)})
     return Q(case_id__in=ids) if ids else NOTHING
 
 
 def consultation_grant(m) -> Q:
+    """The sender's consultations with the person (on the record's own columns, as search documents carry)."""
     q = NOTHING
-    for r in _with_scope(m, RECORDS):
-        q |= Q(person_id=r.person_id, organisation_id=r.from_organisation_id)
+    for person, _, sender, _ in _with_scope(m, RECORDS):
+        q |= Q(person_id=person, organisation_id=sender)
     return q
 
 

@@ -20,11 +20,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from renkei.accounts.models import Membership, Organisation, OrganisationType, User
 from renkei.audit.models import AuditEvent
+from renkei.cases.models import Case
 from renkei.consent import actions
 from renkei.consent.models import BreakGlassAccess, Consent
 
@@ -274,8 +276,15 @@ def _consent(pref, world, org, scopes, **dates):
         note="同意書あり")
 
 
+def _sakura(pref):
+    user = User.objects.create_user(username="sakura", password=pref.password, display_name="桜川 さくら",
+                                    kana="サクラガワ サクラ")
+    Membership.objects.create(user=user, organisation=pref.orgs.sakuragawa, role="caseworker")
+    return user
+
+
 def setup_relationship(name, pref, world):
-    """Returns (user, scopes the user should see)."""
+    """Returns (user, scopes the user should see) or (user, scopes, the membership to act in)."""
     if name == "same organisation (viewer)":
         return pref.users.carol, {"person", "records"}
     if name == "consent for 基本情報":
@@ -296,9 +305,47 @@ def setup_relationship(name, pref, world):
         Consent.objects.filter(pk=consent.pk).update(valid_from=timezone.localdate() - dt.timedelta(days=90),
                                                      valid_until=timezone.localdate() - dt.timedelta(days=1))
         return pref.users.dave, set()
-    if name == "peer supporter named with 相談・経過記録":
+    if name == "peer supporter without an assignment (the consent names the peer group)":
         _consent(pref, world, pref.orgs.peers, ["相談・経過記録"])
+        return pref.users.erin, set()
+    if name == "peer supporter assigned to the person's support team":
+        from renkei.conferences import actions as conf
+
+        member = conf.do_add_team_member(request=None, membership=pref.memberships.alice, case=world["case"],
+                                         role="peer_support", member_membership=pref.memberships.erin)
+        today = timezone.localdate()
+        actions.do_record_consent(
+            request=None, membership=pref.memberships.alice, person=world["person"], recipient_kind="support_team",
+            recipient_team=member.team, purpose="支援チームでの支援", scopes=["基本情報"], valid_from=today,
+            valid_until=today + dt.timedelta(days=60), method="written", obtained_at=timezone.now(), note="同意書")
         return pref.users.erin, {"person"}
+    if name == "recipient that tried to pass the person on (consent recorded by the recipient)":
+        _consent(pref, world, pref.orgs.wakaba, ["基本情報", "相談・経過記録"])
+        sakura, today = _sakura(pref), timezone.localdate()
+        with pytest.raises(ValidationError):
+            actions.do_record_consent(
+                request=None, membership=pref.memberships.mallory, person=world["person"],
+                recipient_kind="organisation", recipient_organisation=pref.orgs.sakuragawa, purpose="転居先",
+                scopes=["基本情報", "相談・経過記録"], valid_from=today, valid_until=today + dt.timedelta(days=30),
+                method="oral", obtained_at=timezone.now(), note="口頭")
+        Consent.objects.create(  # as recorded before the rule: it passes nothing on
+            person=world["person"], owner=pref.orgs.wakaba, recipient_kind="organisation",
+            recipient_organisation=pref.orgs.sakuragawa, purpose="転居先", scopes=["基本情報", "相談・経過記録"],
+            valid_from=today, valid_until=today + dt.timedelta(days=30), method="oral",
+            obtained_by=pref.users.mallory, obtained_at=timezone.now(), recorded_by=pref.users.mallory)
+        return sakura, set()
+    if name == "recipient with its own case on the person, after the consent ended":
+        consent = _consent(pref, world, pref.orgs.wakaba, ["基本情報", "相談・経過記録"])
+        Case.objects.create(organisation=pref.orgs.wakaba, person=world["person"], number="若葉-2026-0099",
+                            number_year=2026, number_seq=99, lead=pref.users.mallory, created_by=pref.users.mallory)
+        actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent, method="oral")
+        return pref.users.mallory, set()
+    if name == "co-worker of another organisation's case":
+        world["case"].co_workers.add(pref.users.sam)
+        return pref.users.sam, {"person", "records"}
+    if name == "co-worker acting in their other membership (閲覧 at the センター)":
+        world["case"].co_workers.add(pref.users.hana)  # given to her 保健所 相談員 membership
+        return pref.users.hana, set(), pref.all_memberships["hana"][1]
     if name == "without consent":
         return pref.users.sam, set()
     if name == "break-glass":
@@ -312,7 +359,12 @@ def setup_relationship(name, pref, world):
 
 RELATIONSHIPS = ["same organisation (viewer)", "consent for 基本情報", "consent for 相談・経過記録",
                  "consent for another scope (医療情報 only with another organisation)", "consent withdrawn",
-                 "consent expired", "peer supporter named with 相談・経過記録", "without consent", "break-glass"]
+                 "consent expired", "peer supporter without an assignment (the consent names the peer group)",
+                 "peer supporter assigned to the person's support team",
+                 "recipient that tried to pass the person on (consent recorded by the recipient)",
+                 "recipient with its own case on the person, after the consent ended",
+                 "co-worker of another organisation's case",
+                 "co-worker acting in their other membership (閲覧 at the センター)", "without consent", "break-glass"]
 READ_APPS = ("cases/", "api/cases/", "consent/persons/", "api/consent/persons/", "audit/")
 
 
@@ -334,8 +386,8 @@ def test_each_relationship_sees_what_its_scopes_allow_and_every_read_is_audited(
                                                                                 relationship):
     reads, others = read_routes(client_for(pref.users.carol), ids)
     assert len(reads) >= 8
-    user, allowed = setup_relationship(relationship, pref, world)
-    client = client_for(user)
+    user, allowed, *acting = setup_relationship(relationship, pref, world)
+    client = client_for(user, *acting)
     for pattern, url in reads:
         need = "records" if kind_of(pattern) in RECORD_KINDS else "person"
         before = AuditEvent.objects.filter(actor=user, person_id=str(world["person"].pk)).count()
@@ -348,6 +400,6 @@ def test_each_relationship_sees_what_its_scopes_allow_and_every_read_is_audited(
             assert status == 404, (relationship, pattern, status)
     # Under break-glass the worker's own role applies to the opened record (a caseworker may record the
     # emergency response); everyone else must get 404 on the edit and manager routes.
-    if user not in (pref.users.carol, pref.users.mallory):
+    if user not in (pref.users.carol, pref.users.mallory) and relationship != "co-worker of another organisation's case":
         for pattern, url in others:
             assert client.get(url).status_code in (404, 405), (relationship, pattern)

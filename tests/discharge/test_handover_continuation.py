@@ -32,8 +32,13 @@ def test_receiving_organisation_starts_its_own_plan_from_the_handed_over_one(pre
     response = mallory.post(f"/discharge/plans/{source.pk}/continue/")
     new = DischargePlan.objects.get(organisation=pref.orgs.wakaba)
     assert response.status_code == 302 and response["Location"] == f"/discharge/plans/{new.pk}/"
-    assert new.pk != source.pk and new.person_id == source.person_id and new.status == "draft"
-    assert new.case.organisation == pref.orgs.wakaba and new.case_id != source.case_id   # its own case, opened
+    assert new.pk != source.pk and new.status == "draft"
+    # its own case, opened on its own registration of the person (from the handed-over 基本情報): a
+    # recipient never opens a case on, nor gains edit rights over, the sender's person record
+    assert new.case.organisation == pref.orgs.wakaba and new.case_id != source.case_id
+    assert new.person.organisation == pref.orgs.wakaba and new.person_id != source.person_id
+    assert new.case.person_id == new.person_id
+    assert (new.person.name, new.person.birth_date) == (source.person.name, source.person.birth_date)
     assert new.current_number == 1 and list(new.versions.values_list("number", flat=True)) == [1]
     assert _content(new.current) == _content(source_version) and new.source_version == source_version
     assert new.consent.person_id == source.person_id
@@ -52,12 +57,29 @@ def test_receiving_organisation_starts_its_own_plan_from_the_handed_over_one(pre
 
 
 def test_an_existing_open_case_of_the_receiving_organisation_is_used(pref, handed_over):
-    from renkei.cases.actions import do_open_case
+    from renkei.cases.actions import do_open_case, do_register_person
 
     m = pref.memberships.mallory
-    case = do_open_case(request=None, membership=m, person=handed_over.person)
+    source = handed_over.person
+    own = do_register_person(request=None, membership=m, confirm_duplicate=True, data={
+        "name": source.name, "kana": source.kana, "birth_date": source.birth_date, "sex": source.sex})
+    case = do_open_case(request=None, membership=m, person=own)
     new = actions.do_continue_handed_over(request=None, membership=m, plan=handed_over)
-    assert new.case == case and Case.objects.filter(organisation=pref.orgs.wakaba).count() == 1
+    assert new.case == case and new.person == own and Case.objects.filter(organisation=pref.orgs.wakaba).count() == 1
+
+
+def test_the_receiver_cannot_open_a_case_on_the_handed_over_person_itself(pref, handed_over, client_for):
+    from django.http import Http404
+
+    from renkei.cases.actions import do_open_case
+
+    with pytest.raises(Http404):
+        do_open_case(request=None, membership=pref.memberships.mallory, person=handed_over.person)
+    mallory = client_for(pref.users.mallory)
+    assert mallory.get(f"/cases/persons/{handed_over.person_id}/cases/new/").status_code == 404
+    assert mallory.post("/api/cases/cases", {"person_id": handed_over.person_id},
+                        content_type="application/json").status_code == 404
+    assert not Case.objects.filter(organisation=pref.orgs.wakaba).exists()
 
 
 def test_starting_from_a_handed_over_plan_is_refused_without_consent(pref, handed_over, client_for):

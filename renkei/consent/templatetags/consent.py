@@ -16,6 +16,13 @@ def shared_scopes(context, person) -> set[str]:
     return access.scopes_shared_with(getattr(request, "membership", None), person)
 
 
+@register.simple_tag(takes_context=True)
+def sees_contact(context, person) -> bool:
+    """`{% sees_contact person as contact %}` — whether the acting member sees the address and contact notes."""
+    request = context.get("request")
+    return access.sees_contact_details(getattr(request, "membership", None), person)
+
+
 @register.filter
 def sees_records(scopes) -> bool:
     return RECORDS in scopes
