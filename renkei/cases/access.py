@@ -1,9 +1,10 @@
 """Who may see which persons, cases, consultations and record entries. Every query goes through here.
 
-Visibility is the OR of *grants*. A grant is a function `grant(membership) -> Q` over one model.
-The built-in grants are: members of the owning organisation whose role has `person.view`, and the
-lead and co-workers of a case. A later layer (consent, legal-basis disclosure, break-glass) adds its
-own grants with `register_grant(kind, fn)` — nothing else in this module needs to change.
+Visibility is the OR of *grants*. A grant is one function `grant(membership, prefix="") -> Q` over one
+model (`prefix`: the path from the queried model, e.g. "case__"). The built-in grants are: members of the
+organisation holding the record whose role has `person.view`, and the co-workers of a case. Every other
+app registers its grants in its `AppConfig.ready()` with `register_grant(kind, fn)`, next to the grant
+tables they read (`grant_cache.grant_tables`) — nothing else in this module needs to change.
 
 Writing needs `person.edit` AND that the object is the worker's own to change: its owning organisation
 or its case team (`require_edit(membership, obj)`, `can_edit_object`). Grants that other layers register
@@ -14,7 +15,6 @@ Field groups (the data scopes written to the audit log): BASIC (name, birth date
 """
 
 import functools
-import inspect
 import operator
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -34,15 +34,14 @@ READ_PERMS = ("person.view", "shared.view", "assignment.view")
 
 NOTHING = Q(pk__in=[])
 _MODELS = {"person": Person, "case": Case, "consultation": Consultation, "entry": RecordEntry}
-Grant = Callable[[object], Q]
+Grant = Callable[[object, str], Q]
 _GRANTS: dict[str, list[Grant]] = {"person": [], "case": [], "consultation": [], "entry": []}
 
 
 def register_grant(kind: str, grant: Grant) -> Grant:
-    """Add a source of visibility for `kind` ("person", "case", "consultation", "entry").
-
-    A grant is `grant(membership, prefix="") -> Q`, or `grant(membership) -> Q` over the model itself
-    (such a grant is applied through a correlated EXISTS, so it may use multi-valued joins)."""
+    """Add a source of visibility for `kind` ("person", "case", "consultation", "entry"): a grant is
+    `grant(membership, prefix="") -> Q`; it must not multiply rows (related rows through `__in`
+    subqueries, never multi-valued joins). Called from the app's `AppConfig.ready()`."""
     if grant not in _GRANTS[kind]:
         _GRANTS[kind].append(grant)
         grant_cache.clear()  # results evaluated without it no longer hold
@@ -55,18 +54,9 @@ def unregister_grant(kind: str, grant: Grant) -> None:
     grant_cache.clear()
 
 
-@functools.cache
-def _takes_prefix(grant) -> bool:
-    try:
-        inspect.signature(grant).bind(None, "")
-    except TypeError:
-        return False
-    return True
-
-
 def _grant_q(grant, membership) -> Q:
     """A grant's condition over its own model (no prefix)."""
-    return grant(membership, "") if _takes_prefix(grant) else grant(membership)
+    return grant(membership, "")
 
 
 # --- the sharing grants: small sources, evaluated once ------------------------------------------------------
@@ -328,10 +318,12 @@ def _case_entry(m, prefix="") -> Q:
     return _own_org_case(m, f"{prefix}case__") | _in(f"{prefix}case_id", shared_ids("case", m))
 
 
-for _kind, _grant in [("person", _own_org_person), ("person", _team_person), ("case", _own_org_case),
-                      ("case", _team_case), ("consultation", _own_org_consultation),
-                      ("consultation", _team_consultation), ("entry", _case_entry)]:
-    register_grant(_kind, _grant)
+def register_builtin_grants() -> None:
+    """The built-in grants (CasesConfig.ready, before every other app registers its own)."""
+    for kind, grant in [("person", _own_org_person), ("person", _team_person), ("case", _own_org_case),
+                        ("case", _team_case), ("consultation", _own_org_consultation),
+                        ("consultation", _team_consultation), ("entry", _case_entry)]:
+        register_grant(kind, grant)
 
 
 # Grants that also allow writing. Everything registered later is read-only.

@@ -14,9 +14,10 @@ class CasesConfig(AppConfig):
 
         from renkei.accounts.models import Organisation, OrganisationType
 
-        from . import checks, grant_cache  # noqa: F401 — checks registers the system checks
+        from . import access, checks, grant_cache  # noqa: F401 — checks registers the system checks
         from .models import Case, Person
 
+        access.register_builtin_grants()
         # What the cases grants read (grant_cache: a change of these ends the cached grants at once).
         # Consultations and record entries are not among them: the grants open them by SQL conditions
         # over their person, organisation and case columns, built from the small sources above, so a new

@@ -59,20 +59,23 @@ def member_case_ids(m, scope: str) -> list[int]:
 
 
 # --- grants for the cases access layer ------------------------------------------------------------------
-def _team_case_grant(m) -> Q:
-    return Q(pk__in=member_case_ids(m, RECORDS)) if _active(m) else NOTHING
+def _team_case_grant(m, prefix="") -> Q:
+    return Q(**{f"{prefix}pk__in": member_case_ids(m, RECORDS)}) if _active(m) else NOTHING
 
 
-def _team_person_grant(m) -> Q:
+def _team_person_grant(m, prefix="") -> Q:
     if not _active(m):
         return NOTHING
-    return Q(cases__in=member_case_ids(m, BASIC))
+    ids = member_case_ids(m, BASIC)
+    return Q(**{f"{prefix}pk__in": Case.objects.filter(pk__in=ids).values("person")}) if ids else NOTHING
 
 
-register_grant("case", _team_case_grant)
-register_grant("person", _team_person_grant)
-grant_tables(TeamMember)
-grant_tables(SupportTeam, ["case"])
+def register() -> None:
+    """ConferencesConfig.ready: the team grants and the tables they read."""
+    register_grant("case", _team_case_grant)
+    register_grant("person", _team_person_grant)
+    grant_tables(TeamMember)
+    grant_tables(SupportTeam, ["case"])
 
 
 # --- teams ------------------------------------------------------------------------------------------------

@@ -10,4 +10,6 @@ class ConferencesConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import access  # noqa: F401  (registers the support-team grant with the cases access layer)
+        from . import access
+
+        access.register()  # the support-team grants, with the cases access layer

@@ -202,6 +202,18 @@ def grant_q(kind: str, membership, prefix: str = "") -> Q:
     return q
 
 
+def person_grant(membership, prefix="") -> Q:
+    return grant_q("person", membership, prefix)
+
+
+def case_grant(membership, prefix="") -> Q:
+    return grant_q("case", membership, prefix)
+
+
+def consultation_grant(membership, prefix="") -> Q:
+    return grant_q("consultation", membership, prefix)
+
+
 def _grant_subqueries(kind: str, membership, prefix: str, scope) -> Q:
     """`grant_q` with the sources as subqueries (when there are many)."""
     glass = active_breakglass(membership).values("person_id")

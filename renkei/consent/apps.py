@@ -11,35 +11,16 @@ class ConsentConfig(AppConfig):
     ]
 
     def ready(self):
-        from functools import partial
-
+        from renkei.cases import grant_cache
         from renkei.cases.access import register_grant
 
-        from .access import grant_q
-
-        for kind in ("person", "case", "consultation"):  # entries follow their case
-            register_grant(kind, _Grant(kind, partial(grant_q, kind)))
-        from renkei.cases import grant_cache
-
-        from .access import next_time_boundary
+        from . import access
         from .models import BreakGlassAccess, Consent, Disclosure
 
+        # entries follow their case
+        for kind, grant in [("person", access.person_grant), ("case", access.case_grant),
+                            ("consultation", access.consultation_grant)]:
+            register_grant(kind, grant)
         for model in (Consent, Disclosure, BreakGlassAccess):
             grant_cache.grant_tables(model)
-        grant_cache.time_boundary(next_time_boundary)
-
-
-class _Grant:
-    """A named, comparable grant (register_grant ignores a second registration of an equal grant)."""
-
-    def __init__(self, kind, fn):
-        self.kind, self.fn = kind, fn
-
-    def __call__(self, membership, prefix=""):
-        return self.fn(membership, prefix)
-
-    def __eq__(self, other):
-        return isinstance(other, _Grant) and other.kind == self.kind
-
-    def __hash__(self):
-        return hash(("consent", self.kind))
+        grant_cache.time_boundary(access.next_time_boundary)

@@ -13,7 +13,9 @@ class DischargeConfig(AppConfig):
     def ready(self):
         from renkei.cases.stats import register_contact_source
 
-        from . import grants  # noqa: F401 — the consent-backed grant of handed-over plans
+        from . import grants
         from .stats import outreach_contacts
+
+        grants.register()  # the consent-backed grant of handed-over plans
 
         register_contact_source(outreach_contacts)

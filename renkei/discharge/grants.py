@@ -18,6 +18,8 @@ def handed_over_person(m, prefix="") -> Q:
     return Q(**{f"{prefix}pk__in": persons})
 
 
-register_grant("person", handed_over_person)
-grant_tables(PlanHandover)
-grant_tables(DischargePlan, ["person"])
+def register() -> None:
+    """DischargeConfig.ready: the grant and the tables it reads."""
+    register_grant("person", handed_over_person)
+    grant_tables(PlanHandover)
+    grant_tables(DischargePlan, ["person"])

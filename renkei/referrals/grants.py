@@ -53,26 +53,26 @@ def _with_scope(m, scope) -> list[tuple]:
     return sorted(source for source in _sources(m) if scope in source[3])
 
 
-def person_grant(m) -> Q:
+def person_grant(m, prefix="") -> Q:
     ids = sorted({person for person, _, _, _ in _with_scope(m, BASIC)})
-    return Q(pk__in=ids) if ids else NOTHING
+    return Q(**{f"{prefix}pk__in": ids}) if ids else NOTHING
 
 
-def case_grant(m) -> Q:
+def case_grant(m, prefix="") -> Q:
     ids = sorted({case for _, case, _, _ in _with_scope(m, RECORDS)})
-    return Q(pk__in=ids) if ids else NOTHING
+    return Q(**{f"{prefix}pk__in": ids}) if ids else NOTHING
 
 
-def entry_grant(m) -> Q:
+def entry_grant(m, prefix="") -> Q:
     ids = sorted({case for _, case, _, _ in _with_scope(m, RECORDS)})
-    return Q(case_id__in=ids) if ids else NOTHING
+    return Q(**{f"{prefix}case_id__in": ids}) if ids else NOTHING
 
 
-def consultation_grant(m) -> Q:
+def consultation_grant(m, prefix="") -> Q:
     """The sender's consultations with the person (on the record's own columns, as search documents carry)."""
     q = NOTHING
     for person, _, sender, _ in _with_scope(m, RECORDS):
-        q |= Q(person_id=person, organisation_id=sender)
+        q |= Q(**{f"{prefix}person_id": person, f"{prefix}organisation_id": sender})
     return q
 
 
