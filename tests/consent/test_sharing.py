@@ -61,12 +61,15 @@ def test_records_scope_shows_the_records_of_the_consenting_organisation_only(pre
     from renkei.cases import actions as case_actions
 
     consent_to(world["person"], organisation=pref.orgs.hc)
-    hc_case = case_actions.do_open_case(request=None, membership=pref.memberships.hana, person=world["person"])
+    # the 保健所 sees the person and logs its own consultation (only the holder opens cases on them)
+    hc_consultation = case_actions.do_log_consultation(request=None, membership=pref.memberships.hana, data={
+        "occurred_at": timezone.now(), "channel": "phone", "consulter": "family", "category": "rehabilitation",
+        "content": "保健所への電話", "person": world["person"]})
     consent_to(world["person"], organisation=pref.orgs.vn, scopes=[RECORDS])
     client = client_for(pref.users.dave)
     for url in record_urls(world):
         assert client.get(url).status_code == 200, url
-    assert client.get(reverse("cases:case_detail", args=[hc_case.pk])).status_code == 404
+    assert client.get(reverse("cases:consultation_detail", args=[hc_consultation.pk])).status_code == 404
 
 
 def test_a_partner_cannot_write_even_with_records_shared(pref, client_for, world, consent_to):
@@ -100,12 +103,18 @@ def test_an_expired_or_not_yet_valid_consent_gives_no_access(pref, client_for, w
     assert access.scopes_shared_with(pref.memberships.dave, world["person"]) == set()
 
 
-def test_a_peer_supporter_sees_basic_information_only_when_a_consent_names_their_organisation(
+def test_a_peer_supporter_sees_basic_information_only_when_assigned_to_the_persons_support_team(
         pref, client_for, world, consent_to):
+    from renkei.conferences import actions as conf
+
     client = client_for(pref.users.erin)
     consent_to(world["person"], org_type=pref.orgs.peers.type, scopes=[RECORDS])
     assert client.get(person_url(world)).status_code == 404
     consent_to(world["person"], organisation=pref.orgs.peers, scopes=[RECORDS])
+    assert client.get(person_url(world)).status_code == 404  # a consent to the peer group assigns nobody
+    member = conf.do_add_team_member(request=None, membership=pref.memberships.alice, case=world["case"],
+                                     role="peer_support", member_membership=pref.memberships.erin)
+    consent_to(world["person"], recipient_kind="support_team", recipient_team=member.team, scopes=[RECORDS])
     assert client.get(person_url(world)).status_code == 200
     assert client.get(reverse("cases:case_detail", args=[world["case"].pk])).status_code == 404
     assert access.scopes_shared_with(pref.memberships.erin, world["person"]) == {BASIC}
