@@ -45,6 +45,22 @@ def test_the_convener_sees_everything_and_every_read_is_audited(pref, discharge,
     assert reads.count() >= 5
 
 
+def _team_consent(pref, discharge):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from renkei.conferences.models import SupportTeam
+    from renkei.consent.actions import do_record_consent
+
+    today = timezone.localdate()
+    return do_record_consent(
+        request=None, membership=pref.memberships.hana, person=discharge["person"], recipient_kind="support_team",
+        recipient_team=SupportTeam.objects.get(case=discharge["case"]), purpose="支援チームでの支援",
+        scopes=["基本情報"], valid_from=today, valid_until=today + dt.timedelta(days=60), method="written",
+        obtained_at=timezone.now(), note="同意書")
+
+
 def test_a_team_member_without_consent_sees_the_conference_warning_but_not_the_minutes(pref, discharge, conference,
                                                                                       client_for, consent_to):
     actions.do_add_attendee(request=None, membership=pref.memberships.hana, conference=conference,
@@ -55,7 +71,9 @@ def test_a_team_member_without_consent_sees_the_conference_warning_but_not_the_m
     assert "本人の同意（会議記録）が確認できない" in page and "本人の希望を確認した" not in page
     assert "川口" not in page
     assert client.get(f"/conferences/{conference.pk}/minutes.pdf").status_code == 404
-    consent_to(discharge["person"], pref.orgs.peers, ["基本情報"])
+    consent_to(discharge["person"], pref.orgs.peers, ["基本情報"])  # a peer group's consent assigns nobody
+    assert client.get(f"/conferences/cases/{discharge['case'].pk}/team/").status_code == 404
+    _team_consent(pref, discharge)  # the support team's consent reaches its peer member
     team_page = client.get(f"/conferences/cases/{discharge['case'].pk}/team/").content.decode()
     assert "川口 美和" in team_page
     body = client.get(f"/api/conferences/{conference.pk}").json()
