@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from renkei.audit import reads
 from renkei.audit.actions import log_event
 from renkei.core.dates import FiscalYear
 from renkei.core.reference import assessment_domains
@@ -53,11 +54,9 @@ def _log(action, membership, request, *, obj, person, groups, data=None, legal_b
 def log_read(request, membership, action: str, obj, person, groups) -> None:
     """Every read of person-level data is on record (pages, API, opened search results). Reads through
     sharing carry their legal basis (consent id, disclosure basis, break-glass) and only the field
-    groups actually visible (renkei.consent.access.read_context)."""
-    from renkei.consent.access import read_context
-
-    action, groups, basis = read_context(membership, person, groups, action)
-    _log(action, membership, request, obj=obj, person=person, groups=groups, legal_basis=basis)
+    groups actually visible (renkei.audit.reads)."""
+    reads.log_read(request, action, obj=obj, person=person, field_groups=groups, membership=membership,
+                   purpose=PURPOSE)
 
 
 # --- persons -----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from renkei.accounts.models import Organisation, User
+from renkei.audit import reads
 from renkei.core.api_errors import Conflict, DuplicateOut, Error, bad_request
 from renkei.core.api_types import (
     BirthDate,
@@ -150,10 +151,12 @@ def _person_data(payload: PersonIn) -> dict:
 @router.get("/persons", response={200: list[PersonBrief], 404: Error}, summary="本人を探す（氏名・フリガナ・ケース番号）")
 def list_persons(request, q: SearchText = ""):
     m = _membership(request)
-    if search.clean_query(q):
-        actions.log_read(request, m, "search.performed", None, None, [BASIC])
-        return [_brief(p) for p in search.find_persons(m, q, limit=100)]
-    return [_brief(p) for p in access.persons_visible_to(m).order_by("-created_at")[:50]]
+    query = search.clean_query(q)
+    persons = search.find_persons(m, q, limit=100) if query else list(
+        access.persons_visible_to(m).order_by("-created_at")[:50])
+    reads.log_listing(request, "search.performed" if query else "person.listed", persons, field_groups=[BASIC],
+                      membership=m, data={"query": query} if query else None, always=bool(query))
+    return [_brief(p) for p in persons]
 
 
 @router.post("/persons", response={201: PersonOut, 400: Error, 404: Error, 409: DuplicateOut},
@@ -232,14 +235,16 @@ def consultation_out(c) -> dict:
 @router.get("/consultations", response={200: list[ConsultationOut], 404: Error}, summary="最近の相談")
 def list_consultations(request, person_id: Id | None = None):
     m = _membership(request)
-    qs = access.consultations_visible_to(m)
+    qs, person = access.consultations_visible_to(m), None
     if person_id is not None:
         person = access.get_person_for_user(m, person_id)
         qs = qs.filter(person=person)
-        actions.log_read(request, m, "consultation.listed", person, person, [RECORDS])
     else:
         qs = qs.filter(Q(staff=request.user) | Q(created_by=request.user))
-    return [consultation_out(c) for c in qs[:100]]
+    consultations = list(qs[:100])
+    reads.log_listing(request, "consultation.listed", [person] + [c.person for c in consultations],
+                      field_groups=[RECORDS], membership=m, data={"consultations": [c.pk for c in consultations]})
+    return [consultation_out(c) for c in consultations]
 
 
 @router.post("/consultations", response={201: ConsultationOut, 400: Error, 404: Error}, summary="相談を記録")
@@ -345,7 +350,10 @@ def list_cases(request, open_only: bool = True):
         from .reference import open_statuses
 
         qs = qs.filter(status__in=open_statuses())
-    return [case_out(c) for c in qs.prefetch_related("co_workers")[:200]]
+    cases = list(qs.prefetch_related("co_workers")[:200])
+    reads.log_listing(request, "case.listed", [c.person for c in cases], field_groups=[BASIC, RECORDS],
+                      membership=m, data={"cases": [c.pk for c in cases]})
+    return [case_out(c) for c in cases]
 
 
 @router.post("/cases", response={201: CaseOut, 400: Error, 404: Error}, summary="ケースを開始")
@@ -510,10 +518,11 @@ class SearchOut(Schema):
 def search_all(request, q: SearchText = ""):
     m = _membership(request)
     query = search.clean_query(q)
-    if query:
-        actions.log_read(request, m, "search.performed", None, None, [BASIC, RECORDS])
     hits = search.search_records(m, query)
-    return {"query": query, "persons": [_brief(p) for p in search.find_persons(m, query)],
+    persons = search.find_persons(m, query)
+    if query:
+        search.log_results(request, m, query, persons, hits)
+    return {"query": query, "persons": [_brief(p) for p in persons],
             "hits": [{"document_id": h.document.pk, "kind": "entry" if h.document.entry_id else "consultation",
                       "occurred_at": h.document.occurred_at, "person_id": h.document.person_id,
                       "case_id": h.document.case_id, "consultation_id": h.document.consultation_id,

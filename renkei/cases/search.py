@@ -252,3 +252,14 @@ def persons_queryset(membership, query: str):
         condition |= Q(kana_folded__contains=folded)
     return (access.persons_visible_to(membership).filter(condition)
             .select_related("municipality").order_by("kana_folded", "id"))
+
+
+def log_results(request, membership, query: str, persons, hits) -> None:
+    """One audit entry for a page (or API answer) of search results: the query, and every person it shows
+    — those found by name and those whose consultations or records matched."""
+    from renkei.audit.reads import log_listing
+
+    docs = [hit.document for hit in hits]
+    log_listing(request, "search.performed", list(persons) + [d.person for d in docs if d.person_id],
+                field_groups=[access.BASIC, access.RECORDS], membership=membership, always=True,
+                data={"query": query, "documents": [d.pk for d in docs]})

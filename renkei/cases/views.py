@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
+from renkei.audit import reads
 from renkei.core import refused
 from renkei.core.dates import FiscalYear
 from renkei.core.export import csv_response
@@ -52,11 +53,15 @@ def _errors(form, error: ValidationError):
 @access.per_request_grants
 def index(request):
     m = _m(request)
-    mine = access.cases_visible_to(m).filter(access.led_or_worked_on_by(request.user),
-                                             status__in=reference.open_statuses())
+    mine = list(access.cases_visible_to(m).filter(access.led_or_worked_on_by(request.user),
+                                                  status__in=reference.open_statuses())
+                .order_by("last_contact_at", "-opened_at"))
     recent = search.newest(access.consultations_visible_to(m).order_by("-occurred_at", "-id"), 15)
+    reads.log_listing(request, "case.listed", [c.person for c in mine] + [c.person for c in recent],
+                      field_groups=[BASIC, RECORDS], membership=m,
+                      data={"cases": [c.pk for c in mine], "consultations": [c.pk for c in recent]})
     return render(request, "cases/index.html", {
-        "my_cases": mine.order_by("last_contact_at", "-opened_at"), "recent": recent,
+        "my_cases": mine, "recent": recent,
         "can_edit": access.can_edit(m), "search_form": SearchForm(),
     })
 
@@ -71,7 +76,7 @@ def search_page(request):
         persons = search.find_persons(m, query)
         hits = search.search_records(m, query)
         if query:
-            actions.log_read(request, m, "search.performed", None, None, [BASIC, RECORDS])
+            search.log_results(request, m, query, persons, hits)
     return render(request, "cases/search.html", {"form": form, "query": query, "persons": persons, "hits": hits})
 
 
@@ -92,8 +97,10 @@ def person_list(request):
     m = _m(request)
     form = SearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    persons = search.find_persons(m, q, limit=100) if q else access.persons_visible_to(m).select_related(
-        "municipality").order_by("-created_at")[:50]
+    persons = search.find_persons(m, q, limit=100) if q else list(access.persons_visible_to(m).select_related(
+        "municipality").order_by("-created_at")[:50])
+    reads.log_listing(request, "search.performed" if q else "person.listed", persons, field_groups=[BASIC],
+                      membership=m, data={"query": q} if q else None, always=bool(q))
     return render(request, "cases/person_list.html", {"form": form, "persons": persons, "query": q,
                                                       "can_edit": access.can_edit(m)})
 
@@ -104,6 +111,7 @@ def person_pick(request):
     m = _m(request)
     q = request.GET.get("person_query", "")
     persons = search.find_persons(m, q, limit=10) if search.clean_query(q) else []
+    reads.log_listing(request, "person.picked", persons, field_groups=[BASIC], membership=m, data={"query": q})
     return render(request, "cases/_person_pick.html", {"persons": persons, "query": q})
 
 

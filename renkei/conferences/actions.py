@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from renkei.accounts.models import Membership, Organisation
+from renkei.audit import reads
 from renkei.audit.actions import log_event
 from renkei.cases.access import BASIC, can_edit
 from renkei.cases.actions import do_add_entry
@@ -30,8 +31,21 @@ def _log(action, request, m, *, obj, person, groups, legal_basis="", data=None):
 
 
 def log_read(request, m, action, obj, person, groups, legal_basis="") -> None:
-    """Every read of person-level data is on record (pages, API, PDFs)."""
-    _log(action, request, m, obj=obj, person=person, groups=groups, legal_basis=legal_basis)
+    """Every read of person-level data is on record (pages, API, PDFs), with the field groups visible and
+    the basis (renkei.audit.reads)."""
+    reads.log_read(request, action, obj=obj, person=person, field_groups=groups, membership=m, purpose=PURPOSE,
+                   legal_basis=legal_basis)
+
+
+def log_listing(request, m, action, conferences, items=(), minutes=()) -> None:
+    """One entry for a list of conferences and action items: the persons of their cases; 会議記録 among
+    the field groups when minutes (or action items, which come from them) are shown."""
+    conferences, items = list(conferences), list(items)
+    persons = [c.case.person_id for c in conferences] + [i.conference.case.person_id for i in items]
+    groups = [BASIC, MINUTES] if minutes or items else [BASIC]
+    reads.log_listing(request, action, persons, field_groups=groups, membership=m, purpose=PURPOSE,
+                      data={"conferences": [c.pk for c in conferences], "items": [i.pk for i in items],
+                            "minutes": [c.pk for c in minutes]})
 
 
 def _require_manage(m):

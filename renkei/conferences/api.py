@@ -254,7 +254,11 @@ def acknowledge(request, case_id: Id):
 @router.get("/", response=list[ConferenceOut], summary="見られる会議の一覧（議事録は見られるものだけ）")
 def list_conferences(request):
     m = _m(request)
-    return [_conference_out(m, c, request) for c in access.conferences_visible_to(m).order_by("-starts_at")[:100]]
+    conferences = list(access.conferences_visible_to(m).order_by("-starts_at")[:100])
+    out = [_conference_out(m, c, request, log=False) for c in conferences]
+    actions.log_listing(request, m, "conference.listed", conferences,
+                        minutes=[c for c, o in zip(conferences, out, strict=True) if o["minutes_visible"]])
+    return out
 
 
 @router.post("/cases/{case_id}/conferences", response={201: ConferenceOut, 400: Error, 404: Error},
@@ -338,8 +342,10 @@ def add_item(request, conference_id: Id, payload: ItemIn):
 
 @router.get("/actions/mine", response=list[ItemOut], summary="わたしの未完了の宿題")
 def my_items(request):
-    _m(request)
-    return [_item_out(i) for i in access.open_items_owned_by(request.user)]
+    m = _m(request)
+    items = list(access.open_items_owned_by(request.user).select_related("conference__case"))
+    actions.log_listing(request, m, "action_item.listed", [], items)
+    return [_item_out(i) for i in items]
 
 
 @router.post("/actions/{item_id}/status", response={200: ItemOut, 400: Error, 404: Error}, summary="宿題の状態を変える")

@@ -47,8 +47,9 @@ def _form_errors(form, error: ValidationError):
 # --- list -----------------------------------------------------------------------------------------------
 def conference_list(request):
     m = _m(request)
-    conferences = access.conferences_visible_to(m).order_by("-starts_at", "-id")[:100]
-    items = access.open_items_owned_by(request.user)
+    conferences = list(access.conferences_visible_to(m).order_by("-starts_at", "-id")[:100])
+    items = list(access.open_items_owned_by(request.user).select_related("conference__case"))
+    actions.log_listing(request, m, "conference.listed", conferences, items)
     return render(request, "conferences/list.html", {"conferences": conferences, "items": items,
                                                       "status_choices": reference.status_choices()})
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from renkei.accounts.models import Organisation, OrganisationType
-from renkei.audit.actions import log_event
+from renkei.audit import reads
 from renkei.cases.access import BASIC
 from renkei.core.api_errors import Error, bad_request
 from renkei.core.api_types import BirthDate, Date, DateTime, Days, Id, Text, codes
@@ -155,9 +155,7 @@ def _bad(error: ValidationError):
 
 
 def _read(request, action, obj, person):
-    m = request.membership
-    log_event(action, request=request, actor=m.user, organisation=m.organisation, obj=obj, person=person,
-              field_groups=[BASIC], purpose="同意・情報提供の確認", legal_basis=access.basis_label(m, person))
+    reads.log_read(request, action, obj=obj, person=person, field_groups=[BASIC], purpose="同意・情報提供の確認")
 
 
 def _manager(request):
@@ -201,8 +199,8 @@ def list_scopes(request):
 def expiring(request, days: Days | None = None):
     m = _manager(request)
     consents = list(access.expiring_consents(m.organisation, days))
-    log_event("consent.register_viewed", request=request, field_groups=[BASIC], purpose="同意の管理",
-              data={"status": "expiring", "rows": len(consents)})
+    reads.log_listing(request, "consent.register_viewed", [c.person for c in consents], field_groups=[BASIC],
+                      purpose="同意の管理", always=True, data={"status": "expiring", "consents": [c.pk for c in consents]})
     return [consent_out(c) for c in consents]
 
 
@@ -295,11 +293,8 @@ def breakglass_search(request, payload: BreakGlassSearchIn):
     if m is None or not m.has_perm("breakglass.use"):
         raise Http404
     persons = breakglass.find_for_breakglass(m, payload.name, payload.birth_date)
-    log_event("breakglass.searched", request=request, purpose="緊急アクセスのための本人の検索",
-              data={"found": len(persons)})
-    for p in persons:
-        log_event("breakglass.search_result", request=request, obj=p, person=p, field_groups=[BASIC],
-                  purpose="緊急アクセスのための本人の検索")
+    reads.log_listing(request, "breakglass.searched", persons, field_groups=[BASIC], always=True,
+                      purpose="緊急アクセスのための本人の検索", data={"found": len(persons)})
     return [{"id": p.pk, "name": p.name, "kana": p.kana, "birth_date": p.birth_date,
              "organisation": p.organisation.name} for p in persons]
 

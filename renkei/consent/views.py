@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
-from renkei.audit.actions import log_event
+from renkei.audit import reads
 from renkei.cases.access import BASIC
 
 from . import access, actions, breakglass, reference
@@ -28,10 +28,7 @@ def _errors(form, error: ValidationError):
 
 
 def _log_read(request, action, obj, person, groups=(BASIC,)):
-    m = request.membership
-    log_event(action, request=request, actor=m.user, organisation=m.organisation, obj=obj, person=person,
-              field_groups=list(groups), purpose="同意・情報提供の確認",
-              legal_basis=access.basis_label(m, person))
+    reads.log_read(request, action, obj=obj, person=person, field_groups=groups, purpose="同意・情報提供の確認")
 
 
 def consent_list(request):
@@ -47,11 +44,14 @@ def consent_list(request):
     elif status == "ended":
         consents = consents.exclude(pk__in=access.in_force(consents).values("pk"))
     consents = list(consents.select_related("person", "recipient_organisation", "recipient_type")[:500])
-    log_event("consent.register_viewed", request=request, field_groups=[BASIC], purpose="同意の管理",
-              data={"status": status, "rows": len(consents)})
+    disclosures = list(access.disclosures_visible_to(m).filter(owner=m.organisation)[:200])
+    reads.log_listing(request, "consent.register_viewed", [c.person for c in consents] + [d.person for d in disclosures],
+                      field_groups=[BASIC], purpose="同意の管理", always=True,
+                      data={"status": status, "consents": [c.pk for c in consents],
+                            "disclosures": [d.pk for d in disclosures]})
     return render(request, "consent/consent_list.html", {
         "consents": consents, "status": status, "warning_days": reference.expiry_warning_days(),
-        "disclosures": access.disclosures_visible_to(m).filter(owner=m.organisation)[:200]})
+        "disclosures": disclosures})
 
 
 def person_register(request, person_id):
@@ -171,11 +171,8 @@ def breakglass_search(request):
     if form.is_valid():
         d = form.cleaned_data
         persons = breakglass.find_for_breakglass(m, d["name"], d["birth_date"])
-        log_event("breakglass.searched", request=request, purpose="緊急アクセスのための本人の検索",
-                  data={"found": len(persons)})
-        for person in persons:
-            log_event("breakglass.search_result", request=request, obj=person, person=person, field_groups=[BASIC],
-                      purpose="緊急アクセスのための本人の検索")
+        reads.log_listing(request, "breakglass.searched", persons, field_groups=[BASIC], always=True,
+                          purpose="緊急アクセスのための本人の検索", data={"found": len(persons)})
     return render(request, "consent/breakglass_search.html", {"form": form, "persons": persons,
                                                               "hours": reference.breakglass_hours()})
 

@@ -3,11 +3,13 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .dashboard import collect_panels
+from .dashboard import collect_panels, log_dashboard
 
 
 def dashboard(request):
-    return render(request, "core/dashboard.html", {"panels": collect_panels(request), "today": timezone.localdate()})
+    panels = collect_panels(request)
+    log_dashboard(request, panels)
+    return render(request, "core/dashboard.html", {"panels": panels, "today": timezone.localdate()})
 
 
 def healthz(request):

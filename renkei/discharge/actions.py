@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from renkei.accounts.models import Membership, Organisation, User
+from renkei.audit import reads
 from renkei.audit.actions import log_event
 from renkei.cases import actions as case_actions
 from renkei.cases.versioning import StaleVersion
-from renkei.consent.access import active_consents, read_context
+from renkei.consent.access import active_consents
 from renkei.consent.models import Consent
 
 from . import access, reference
@@ -34,8 +35,22 @@ def log(action, request, m, *, obj, person, groups, purpose=PURPOSE_PLAN, legal_
 
 def log_read(request, m, action, obj, person, groups, purpose=PURPOSE_PLAN, legal_basis=""):
     """A read on record, with the field groups visible to the reader and the legal basis it rests on."""
-    action, seen, basis = read_context(m, person, groups, action) if person is not None else (action, list(groups), "")
-    log(action, request, m, obj=obj, person=person, groups=seen, purpose=purpose, legal_basis=legal_basis or basis)
+    reads.log_read(request, action, obj=obj, person=person, field_groups=groups, membership=m, purpose=purpose,
+                   legal_basis=legal_basis)
+
+
+def log_listing(request, m, action, *, plans=(), visits=(), requests=(), steps=(), groups=None, data=None):
+    """One entry for a page or API answer listing plans, visits, visit-support requests or pathway steps:
+    the registered persons they concern (a request names its patient by its own fields: it is on record by
+    its id, with its person when linked)."""
+    plans, visits, requests, steps = list(plans), list(visits), list(requests), list(steps)
+    persons = ([p.person_id for p in plans] + [v.case.person_id for v in visits] + [r.person_id for r in requests]
+               + [s.pathway.case.person_id for s in steps])
+    ids = {"plans": [p.pk for p in plans], "visits": [v.pk for v in visits], "requests": [r.pk for r in requests],
+           "steps": [s.pk for s in steps]}
+    reads.log_listing(request, action, persons, field_groups=groups or [BASIC, PLAN], membership=m,
+                      purpose=PURPOSE_PLAN, always=bool(requests),
+                      data={k: v for k, v in ids.items() if v} | (data or {}))
 
 
 # --- consent ---------------------------------------------------------------------------------------------

@@ -104,8 +104,10 @@ def _plan_data(payload: PlanIn) -> dict:
 @router.get("/plans", response={200: list[dict], 404: Error}, summary="見られる退院後支援計画の一覧")
 def list_plans(request):
     m = _m(request)
+    plans = list(access.plans_visible_to(m)[:200])
+    actions.log_listing(request, m, "plan.listed", plans=plans)
     return [{"id": p.pk, "person_id": p.person_id, "person": p.person.name, "status": p.status,
-             "current_number": p.current_number} for p in access.plans_visible_to(m)[:200]]
+             "current_number": p.current_number} for p in plans]
 
 
 @router.post("/cases/{case_id}/plans", response={201: dict, **ERRORS},
@@ -292,7 +294,9 @@ def _owned_step_out(s) -> dict:
 @router.get("/my-steps", response={200: list[dict], 404: Error}, summary="自分（自組織）が担当する未完了の段階")
 def my_steps(request):
     m = _m(request)
-    return [_owned_step_out(s) for s in access.open_steps_owned_by(m)[:200]]
+    steps = list(access.open_steps_owned_by(m)[:200])
+    actions.log_listing(request, m, "pathway_step.listed", steps=steps, groups=[PLAN])
+    return [_owned_step_out(s) for s in steps]
 
 
 @router.get("/steps/{step_id}", response={200: dict, 404: Error}, summary="担当する段階（ケース番号・内容・状況）")
@@ -327,9 +331,12 @@ def _office(request):
             summary="申込みの一覧（事務局）／担当の訪問（訪問支援員: 必要な項目だけ）")
 def list_requests(request):
     m = _m(request)
-    if access.is_office(m):
-        return [request_out(r) for r in access.requests_visible_to(m)[:200]]
-    return [access.supporter_view(r) for r in access.requests_visible_to(m)[:200]]
+    requests = list(access.requests_visible_to(m)[:200])
+    office = access.is_office(m)
+    actions.log_listing(request, m, "visit_request.listed", requests=requests, groups=None if office else [BASIC])
+    if office:
+        return [request_out(r) for r in requests]
+    return [access.supporter_view(r) for r in requests]
 
 
 class RequestIn(Schema):

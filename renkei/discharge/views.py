@@ -52,10 +52,13 @@ def _post_action(request, form, call, success, target):
 # --- overview --------------------------------------------------------------------------------------------
 def index(request):
     m = _m(request)
-    plans = access.plans_visible_to(m).order_by("-created_at")[:50]
+    plans = list(access.plans_visible_to(m).order_by("-created_at")[:50])
     due = actions.due_reviews(access.plans_visible_to(m).filter(organisation=m.organisation))
-    visits = access.visits_visible_to(m).filter(status="planned").order_by("planned_at")[:30]
-    requests = access.requests_visible_to(m).order_by("-received_on")[:30] if access.is_office(m) else []
+    visits = list(access.visits_visible_to(m).filter(status="planned").select_related("case")
+                  .order_by("planned_at")[:30])
+    requests = list(access.requests_visible_to(m).order_by("-received_on")[:30]) if access.is_office(m) else []
+    actions.log_listing(request, m, "plan.listed", plans=plans + [row["plan"] for row in due], visits=visits,
+                        requests=requests)
     return render(request, "discharge/index.html", {"plans": plans, "due": due, "visits": visits,
                                                     "requests": requests, "is_office": access.is_office(m)})
 
@@ -309,8 +312,10 @@ def _office(request):
 
 def request_list(request):
     m = _office(request)
+    requests = list(access.requests_visible_to(m).order_by("-received_on", "-id"))
+    actions.log_listing(request, m, "visit_request.listed", requests=requests)
     return render(request, "discharge/request_list.html", {
-        "requests": access.requests_visible_to(m).order_by("-received_on", "-id"),
+        "requests": requests,
         "supporters": access.supporters_visible_to(m), "supporter_form": refused.restore(request, forms.SupporterForm())})
 
 
@@ -403,8 +408,9 @@ def my_assignments(request):
     if m is None:
         raise Http404
     supporter = access.supporter_of(m)
-    rows = [access.supporter_view(r) for r in access.requests_visible_to(m).filter(
-        assignments__supporter=supporter)] if supporter else []
+    requests = list(access.requests_visible_to(m).filter(assignments__supporter=supporter)) if supporter else []
+    actions.log_listing(request, m, "visit_request.listed", requests=requests, groups=[BASIC])
+    rows = [access.supporter_view(r) for r in requests]
     return render(request, "discharge/my_assignments.html", {"rows": rows, "supporter": supporter})
 
 

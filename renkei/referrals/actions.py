@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from renkei.accounts.models import Organisation
+from renkei.audit import reads
 from renkei.audit.actions import log_event
 from renkei.cases import access as cases_access
 from renkei.cases.access import BASIC
@@ -41,7 +42,10 @@ def _log(action, membership, request, referral, data=None):
 
 
 def log_read(request, membership, action: str, referral, groups=None) -> None:
-    _log(action, membership, request, referral, data={"groups": groups} if groups else None)
+    """A read of a referral: on the referral's own basis (its consents or disclosure)."""
+    reads.log_read(request, action, obj=referral, person=referral.person, membership=membership, purpose=PURPOSE,
+                   field_groups=list(referral.scopes) or [BASIC], legal_basis=sharing.basis_label(referral),
+                   data={"groups": groups} if groups else None)
 
 
 def _check_live(membership, person, to_organisation, exclude_id=None) -> None:
@@ -244,10 +248,19 @@ def escalation_target(organisation, to_type: str):
     return qs.first()
 
 
+def log_listing(request, membership, action: str, referrals, data: dict | None = None) -> None:
+    """One entry for a page or API answer listing referrals: every person they name, each on the basis of
+    their referral (its consents or disclosure) when it came from another organisation."""
+    referrals = list({r.pk: r for r in referrals}.values())
+    bases = {r.person_id: sharing.basis_label(r) for r in referrals
+             if r.from_organisation_id != membership.organisation_id}
+    reads.log_listing(request, action, [r.person for r in referrals], field_groups=[BASIC], membership=membership,
+                      purpose=PURPOSE, bases=bases, data={"referrals": [r.pk for r in referrals]} | (data or {}))
+
+
 def log_read_case(request, membership, case) -> None:
-    log_event("referral.case_list_viewed", request=request, actor=membership.user,
-              organisation=membership.organisation, obj=case, person=case.person, field_groups=[BASIC],
-              purpose=PURPOSE)
+    reads.log_read(request, "referral.case_list_viewed", obj=case, person=case.person, field_groups=[BASIC],
+                   membership=membership, purpose=PURPOSE)
 
 
 @transaction.atomic

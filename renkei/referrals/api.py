@@ -108,15 +108,9 @@ def _out(r) -> dict:
 @router.get("/", response={200: list[ReferralOut], 404: Error}, summary="受信箱・送った依頼（box=received|sent）")
 def list_referrals(request, box: Literal["received", "sent"] = "received"):
     m = _m(request)
-    groups = boxes.received(m) if box == "received" else boxes.sent(m)
-    seen, out = set(), []
-    for items in groups.values():
-        for item in items:
-            r = getattr(item, "referral", item)
-            if r.pk not in seen:
-                seen.add(r.pk)
-                out.append(_out(r))
-    return out
+    referrals = boxes.referrals_in(boxes.received(m) if box == "received" else boxes.sent(m))
+    actions.log_listing(request, m, "referral.listed", referrals, data={"box": box})
+    return [_out(r) for r in referrals]
 
 
 @router.post("/", response={201: ReferralOut, 400: Error, 404: Error}, summary="連携依頼を作る（send=true で送る）")

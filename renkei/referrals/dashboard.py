@@ -10,8 +10,9 @@ def panels(request) -> list[dict]:
     if m is None:
         return out
     if access.can_respond(m):
+        received = inbox.received(m)
         out.append({"title": "連携依頼の受信箱", "template": "referrals/panels/inbox.html", "order": 12,
-                    "received": inbox.received(m)})
+                    "received": received})
     if access.can_send(m):
         sent = inbox.sent(m)
         chains = tarai.flagged_chains(m)
@@ -20,7 +21,8 @@ def panels(request) -> list[dict]:
                                                for r in c.referrals)]
         out.append({"title": "送った連携依頼", "template": "referrals/panels/sent.html", "order": 11,
                     "returned": sent["returned"], "overdue": sent["overdue"], "waiting": sent["waiting"],
-                    "chains": chains})
+                    "chains": chains, "persons": [r.person_id for r in sent["returned"]]
+                    + [o.referral.person_id for o in sent["overdue"]] + [c.person.pk for c in chains]})
     unread_all = access.notifications_for(m).filter(read_at__isnull=True)
     unread = list(unread_all[:5])
     if access.can_send(m) or access.can_respond(m):

@@ -48,3 +48,14 @@ def returned(membership, qs=None, days: int = 90) -> list:
         if not r.case.referrals.filter(created_at__gt=r.ended_at).exists():
             out.append(r)
     return out
+
+
+def referrals_in(*boxes: dict) -> list:
+    """Every referral shown by the boxes (`received`, `sent`), once each (overdue rows wrap theirs)."""
+    found = {}
+    for box in boxes:
+        for items in box.values():
+            for item in items:
+                referral = getattr(item, "referral", item)
+                found.setdefault(referral.pk, referral)
+    return list(found.values())

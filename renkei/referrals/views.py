@@ -28,7 +28,9 @@ def _messages(error: ValidationError) -> list[str]:
 
 def inbox(request):
     m = _m(request)
-    return render(request, "referrals/inbox.html", {"received": boxes.received(m), "sent": boxes.sent(m),
+    received, sent = boxes.received(m), boxes.sent(m)
+    actions.log_listing(request, m, "referral.listed", boxes.referrals_in(received, sent))
+    return render(request, "referrals/inbox.html", {"received": received, "sent": sent,
                                                      "can_send": access.can_send(m),
                                                      "can_respond": access.can_respond(m)})
 
