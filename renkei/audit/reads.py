@@ -124,8 +124,8 @@ def log_read(request, action: str, *, obj, person, field_groups, membership=None
 def log_listing(request, action: str, persons: Iterable, *, field_groups=None, data: dict | None = None,
                 membership=None, obj=None, purpose: str = "", always: bool = False, bases: dict | None = None):
     """One entry for a response that shows several persons (a list, search results, a dashboard panel, an
-    export): `data["persons"]` names every one of them (ids), `data["bases"]` those seen through sharing
-    with their basis, `data["groups"]` those of them whose visible field groups are fewer than the
+    export): the entry names every one of them (`log_event(persons=...)`: the indexed link table that the
+    per-person access report reads), `data["bases"]` gives those seen through sharing with their basis, `data["groups"]` those of them whose visible field groups are fewer than the
     listing's. Nothing is written when no person is shown, unless `always` (a search is on record with
     its query even when it finds nobody). `bases` gives, for persons whose basis the caller knows (a
     referral's consent or disclosure), that basis instead of the one looked up."""
@@ -142,7 +142,7 @@ def log_listing(request, action: str, persons: Iterable, *, field_groups=None, d
     shared |= {pk: (groups, basis) for pk, basis in known.items() if pk in ids}
     bases = {pk: basis for pk, (_seen, basis) in shared.items()}
     body = dict(data or {})
-    body["persons"] = ids
+    body["count"] = len(ids)
     if bases:
         body["bases"] = {str(pk): basis for pk, basis in bases.items()}
         fewer = {str(pk): seen for pk, (seen, _basis) in shared.items() if seen != groups}
@@ -158,5 +158,5 @@ def log_listing(request, action: str, persons: Iterable, *, field_groups=None, d
         body["breakglass"] = glass
     single = persons[0] if len(ids) == 1 and hasattr(persons[0], "pk") else None
     return log_event(action, request=request, actor=m.user if m else None, organisation=m.organisation if m else None,
-                     obj=obj, person=single, field_groups=groups, purpose=purpose or PURPOSE,
+                     obj=obj, person=single, persons=ids, field_groups=groups, purpose=purpose or PURPOSE,
                      legal_basis=legal_basis, data=body)

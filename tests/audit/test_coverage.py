@@ -7,7 +7,7 @@ forms and the API's query parameters offer (text fields filled with a name the u
 answer the persons of the demo prefecture that appear in it are found: by name or フリガナ in the text
 (HTML, CSV, JSON strings), and in API JSON by id (`person_id`, `person`, `Patient/<id>`, and `case_id`
 as the case's person). Each of them must be named by an audit entry written during that request (its
-`person_id`, or `data["persons"]` of a listing). A new route, panel or filter is covered without anyone
+person or one of the persons a listing names: the link table the per-person access report reads). A new route, panel or filter is covered without anyone
 remembering to add it; a route no user could open fails the walk until it is reachable or listed below.
 """
 
@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from renkei.audit.models import AuditEvent
+from renkei.audit.models import AuditEvent, AuditEventPerson
 from tests.core.test_crawl import demo, login, parse, pattern_of  # noqa: F401  (demo: the module fixture)
 
 USERS = [
@@ -117,12 +117,8 @@ def shown(people: People, response) -> list[set[int]]:
 
 def named_since(last_id) -> set[int]:
     """Persons named by the audit entries written after entry `last_id`."""
-    named = set()
-    for person_id, data in AuditEvent.objects.filter(id__gt=last_id or 0).values_list("person_id", "data"):
-        if person_id:
-            named.add(int(person_id))
-        named |= {int(pk) for pk in (data or {}).get("persons", [])}
-    return named
+    return {int(pk) for pk in AuditEventPerson.objects.filter(event_id__gt=last_id or 0)
+            .values_list("person_id", flat=True)}
 
 
 # --- the routes ------------------------------------------------------------------------------------------

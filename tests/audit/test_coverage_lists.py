@@ -55,7 +55,7 @@ def test_the_consultations_api_names_every_person_of_the_list_in_one_entry(pref,
     assert response.status_code == 200 and len(response.json()) == 2
     [event] = _new(before)
     assert event.action == "consultation.listed"
-    assert sorted(event.data["persons"]) == sorted(p.pk for p in persons)
+    assert sorted(int(pk) for pk in event.person_ids()) == sorted(p.pk for p in persons)
     assert event.field_groups == ["相談・経過記録"] and event.legal_basis == ""
 
 
@@ -69,7 +69,7 @@ def test_each_list_and_search_page_writes_one_entry_naming_the_persons_it_shows(
     assert "一覧 花子" in body, url
     events = _new(before)
     assert len(events) == 1, [e.action for e in events]
-    assert {p.pk for p in persons} <= set(events[0].data["persons"])
+    assert {p.pk for p in persons} <= {int(pk) for pk in events[0].person_ids()}
 
 
 def test_the_dashboard_writes_one_entry_for_all_its_panels(pref, client_for, persons):
@@ -80,7 +80,7 @@ def test_the_dashboard_writes_one_entry_for_all_its_panels(pref, client_for, per
     assert "一覧 花子" in page and "一覧 次郎" in page
     [event] = _new(before)
     assert event.action == "dashboard.viewed"
-    assert sorted(event.data["persons"]) == sorted(p.pk for p in persons)
+    assert sorted(int(pk) for pk in event.person_ids()) == sorted(p.pk for p in persons)
     assert set(event.data["panels"]["担当ケース"]) == {p.pk for p in persons}
 
 
@@ -88,7 +88,7 @@ def test_a_search_that_finds_nobody_is_still_on_record_with_its_query(pref, clie
     before = _last_id()
     client_for(pref.users.alice).get("/cases/search/", {"q": "該当なしの語"})
     [event] = _new(before)
-    assert event.action == "search.performed" and event.data["query"] == "該当なしの語" and event.data["persons"] == []
+    assert event.action == "search.performed" and event.data["query"] == "該当なしの語" and event.person_ids() == []
 
 
 def test_a_list_shown_through_sharing_records_each_persons_consent_and_visible_field_groups(pref, persons):
@@ -142,3 +142,10 @@ def _consent_by(pref, person):
         request=None, membership=pref.memberships.mallory, person=person, recipient_kind="organisation",
         recipient_organisation=pref.orgs.aoba, purpose="支援のため", scopes=["基本情報"], valid_from=today,
         valid_until=today + dt.timedelta(days=60), method="written", obtained_at=timezone.now(), note="同意書")
+
+
+def test_the_persons_access_report_shows_the_lists_they_appeared_in(pref, client_for, persons):
+    client_for(pref.users.carol).get("/cases/persons/")
+    client_for(pref.users.alice).get("/api/cases/consultations")
+    report = client_for(pref.users.bob).get(f"/audit/person/{persons[1].pk}/").content.decode()
+    assert "<code>person.listed</code>" in report and "<code>consultation.listed</code>" in report

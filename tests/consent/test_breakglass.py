@@ -29,7 +29,7 @@ def test_the_search_finds_only_exact_name_or_kana_with_the_birth_date(pref, clie
     assert link not in client.get(url, {"name": "山田 太郎", "birth_date": "1990-05-02"}).content.decode()
     assert "生年月日を入力してください。" in client.get(url, {"name": "山田 太郎"}).content.decode()
     searches = AuditEvent.objects.filter(action="breakglass.searched").order_by("id")
-    assert [world["person"].pk in event.data["persons"] for event in searches] == [True, True, False, False]
+    assert [str(world["person"].pk) in event.person_ids() for event in searches] == [True, True, False, False]
 
 
 def test_roles_without_break_glass_get_404(pref, client_for, world):
