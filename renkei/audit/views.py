@@ -29,11 +29,17 @@ def _filtered(request):
     return form, events
 
 
+def _shown(events) -> list[str]:
+    """The persons the rows show (their id, and the name in the object's description)."""
+    return sorted({e.person_id for e in events if e.person_id})
+
+
 def event_list(request):
     form, events = _filtered(request)
     page = Paginator(events.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # the page as it was before this viewing is logged
-    log_event("audit.viewed", request=request, data={"filters": request.GET.dict(), "page": page.number})
+    log_event("audit.viewed", request=request, data={"filters": request.GET.dict(), "page": page.number},
+              persons=_shown(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/event_list.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -42,7 +48,8 @@ def event_list(request):
 def event_export(request):
     form, events = _filtered(request)
     events = list(events.order_by("id")[:EXPORT_LIMIT])
-    log_event("audit.exported", request=request, data={"filters": request.GET.dict(), "rows": len(events)})
+    log_event("audit.exported", request=request, data={"filters": request.GET.dict(), "rows": len(events)},
+              persons=_shown(events))
     return events_csv(events, f"audit-{timezone.localdate():%Y%m%d}.csv")
 
 

@@ -254,7 +254,8 @@ def log_listing(request, membership, action: str, referrals, data: dict | None =
     referrals = list({r.pk: r for r in referrals}.values())
     bases = {r.person_id: sharing.basis_label(r) for r in referrals
              if r.from_organisation_id != membership.organisation_id}
-    reads.log_listing(request, action, [r.person for r in referrals], field_groups=[BASIC], membership=membership,
+    persons = [r.person if "person" in r._state.fields_cache else r.person_id for r in referrals]  # no query each
+    reads.log_listing(request, action, persons, field_groups=[BASIC], membership=membership,
                       purpose=PURPOSE, bases=bases, data={"referrals": [r.pk for r in referrals]} | (data or {}))
 
 

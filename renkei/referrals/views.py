@@ -145,7 +145,8 @@ def case_referrals(request, case_id):
 
 def notifications(request):
     m = _m(request)
-    items = access.notifications_for(m).select_related("referral")[:100]
+    items = list(access.notifications_for(m).select_related("referral")[:100])
+    actions.log_listing(request, m, "referral.notifications_viewed", [n.referral for n in items if n.referral_id])
     return render(request, "referrals/notifications.html", {"items": items})
 
 
