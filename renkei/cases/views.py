@@ -207,6 +207,8 @@ def consultation_create(request):
             chosen = access.get_person_for_user(m, form.data["person"])
         except Http404:
             chosen = None
+    if chosen is not None:  # the form shows who the consultation is about
+        reads.log_read(request, "person.form_viewed", obj=chosen, person=chosen, field_groups=[BASIC], membership=m)
     return render(request, "cases/consultation_form.html", {"form": form, "chosen": chosen})
 
 
@@ -263,6 +265,7 @@ def case_create(request, person_id):
         else:
             messages.success(request, f"ケース {case.number} を開始しました。")
             return redirect("cases:case_detail", case.pk)
+    reads.log_read(request, "person.form_viewed", obj=person, person=person, field_groups=[BASIC], membership=m)
     return render(request, "cases/case_form.html", {"form": form, "person": person})
 
 

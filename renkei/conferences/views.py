@@ -160,6 +160,7 @@ def team_purpose(request, case_id):
         else:
             messages.success(request, "目的を保存しました。構成員に確認をお願いしています。")
             return redirect("conferences:team", case.pk)
+    actions.log_read(request, m, "case.form_viewed", case, case.person, [BASIC])
     return render(request, "conferences/purpose_form.html", {"form": form, "case": case, "conflict": conflict})
 
 
@@ -193,6 +194,7 @@ def conference_create(request, case_id):
         else:
             messages.success(request, "会議を登録しました。出席者を加え、情報の取扱いルールへの同意を記録してください。")
             return redirect("conferences:detail", conference.pk)
+    actions.log_read(request, m, "case.form_viewed", case, case.person, [BASIC])
     return render(request, "conferences/conference_form.html", {"form": form, "case": case,
                                                                 "kinds": reference.kinds()})
 

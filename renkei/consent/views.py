@@ -82,6 +82,7 @@ def consent_create(request, person_id):
         else:
             messages.success(request, f"同意を記録しました（{consent.recipient_name}、{consent.valid_until}まで）。")
             return redirect("consent:person_register", person.pk)
+    _log_read(request, "person.form_viewed", person, person)
     return render(request, "consent/consent_form.html", {"form": form, "person": person})
 
 
@@ -158,6 +159,7 @@ def disclosure_create(request, person_id):
         else:
             messages.success(request, f"{disclosure.recipient.name}への提供を記録しました（{disclosure.legal_basis_name}）。")
             return redirect("consent:person_register", person.pk)
+    _log_read(request, "person.form_viewed", person, person)
     return render(request, "consent/disclosure_form.html", {
         "form": form, "person": person, "bases": reference.disclosure_bases()})
 

@@ -94,6 +94,7 @@ def plan_create(request, case_id):
             messages.success(request, "退院後支援計画（第1版）を作成しました。会議で合意したら記録してください。")
             return redirect("discharge:plan_detail", plan.pk)
     consent = actions.plan_consent(case.person, m.organisation)
+    actions.log_read(request, m, "case.form_viewed", case, case.person, [BASIC])
     return render(request, "discharge/plan_form.html", {"form": form, "case": case, "person": case.person,
                                                         "consent": consent, "rules": reference.plan_rules()})
 
@@ -427,6 +428,7 @@ def visit_create(request, case_id):
         else:
             messages.success(request, "訪問を予定しました。")
             return redirect("discharge:visit_detail", visit.pk)
+    actions.log_read(request, m, "case.form_viewed", case, case.person, [BASIC])
     return render(request, "discharge/visit_form.html", {"form": form, "case": case, "person": case.person})
 
 

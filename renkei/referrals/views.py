@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
+from renkei.audit import reads
 from renkei.cases import access as cases_access
 
 from . import access, actions, alternatives, escalation, lapse, overdue, present, reference, stats, tarai
@@ -126,6 +127,8 @@ def referral_create(request, case_id):
             messages.success(request, "連携依頼を送りました。" if referral.status == "requested" else "下書きを保存しました。")
             return redirect("referrals:detail", referral.pk)
     cases_access.get_person_for_user(m, case.person_id)
+    reads.log_read(request, "case.form_viewed", obj=case, person=case.person, field_groups=[cases_access.BASIC],
+                   membership=m)
     return render(request, "referrals/create.html", {
         "form": form, "case": case, "existing": existing, "escalation": escalation.suggestion(m, case)
         if request.GET.get("escalate") or request.POST.get("escalation_rule") else None,
