@@ -143,7 +143,7 @@ def _routes(resolver=None, prefix=""):
 
 def get_routes() -> list[str]:
     """Every route that answers GET (ninja lists one path per method: the GET ones from the schema)."""
-    from renkei.core.api import api
+    from renkei.api import api
 
     schema = api.get_openapi_schema()
     api_get = {re.sub(r"\{(\w+)\}", r"\1", path.lstrip("/")) for path, ops in schema["paths"].items() if "get" in ops}
@@ -258,7 +258,7 @@ def _concrete(pattern: str, values: dict) -> str:
 
 
 def walk(walker: Walk, routes: list[str], pool: dict):
-    from renkei.core.api import api
+    from renkei.api import api
 
     schema = api.get_openapi_schema()
     queue, per_pattern = ["/"], defaultdict(int)
