@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from renkei.audit import reads
+from renkei.audit.labels import action_label
 from renkei.audit.models import AuditEvent
 from renkei.cases import actions as case_actions
 from renkei.consent import actions as consent_actions
@@ -148,4 +149,4 @@ def test_the_persons_access_report_shows_the_lists_they_appeared_in(pref, client
     client_for(pref.users.carol).get("/cases/persons/")
     client_for(pref.users.alice).get("/api/cases/consultations")
     report = client_for(pref.users.bob).get(f"/audit/person/{persons[1].pk}/").content.decode()
-    assert "<code>person.listed</code>" in report and "<code>consultation.listed</code>" in report
+    assert action_label("person.listed") in report and action_label("consultation.listed") in report
