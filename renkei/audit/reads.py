@@ -42,7 +42,7 @@ def person_ids(persons: Iterable) -> list[int]:
 def _own(membership, persons: list, ids: list[int]) -> set[int]:
     """Of `ids`, those seen through the built-in grants (own organisation, or the case team): no sharing
     involved. Persons given as objects of the member's organisation need no query."""
-    from renkei.cases.models import Case, Person
+    from renkei.cases.models import Person
 
     if not membership.has_perm("person.view"):
         return set()
@@ -52,12 +52,12 @@ def _own(membership, persons: list, ids: list[int]) -> set[int]:
              if not isinstance(p, int) and "organisation_id" in p.__dict__}
     own = {pk for pk in ids if known.get(pk) == org}
     rest = [pk for pk in ids if pk not in own]
-    if rest:
-        led = (Case.objects.filter(person_id__in=rest).filter(Q(organisation_id=org) | Q(lead_id=membership.user_id))
-               .values("person_id"))
-        co = Case.co_workers.through.objects.filter(user_id=membership.user_id, case__person_id__in=rest).values(
-            "case__person_id")
-        own |= set(Person.objects.filter(pk__in=rest).filter(Q(organisation_id=org) | Q(pk__in=led) | Q(pk__in=co))
+    if rest:  # the case team as the access layer decides it (in the membership given the place)
+        from renkei.cases.access import team_person_ids
+
+        team = team_person_ids(membership)
+        in_team = Q(pk__in=sorted(team)) if isinstance(team, frozenset) else Q(pk__in=team)
+        own |= set(Person.objects.filter(pk__in=rest).filter(Q(organisation_id=org) | in_team)
                    .values_list("pk", flat=True))
     return own
 

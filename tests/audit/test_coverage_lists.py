@@ -132,9 +132,10 @@ def test_the_entry_of_a_list_costs_the_same_queries_for_two_persons_or_twenty(pr
         return len(queries)
 
     alice = pref.memberships.alice
+    cost(many[:1] + shared[:1], alice)  # the access layer's cached sources (case team) read once first
     assert cost(many[:2], alice) == cost(many, alice)
     assert cost(many[:2] + shared[:2], alice) == cost(many + shared, alice)
-    assert cost(many + shared, alice) - cost(many, alice) <= 4  # case teams, break-glass, consents, disclosures
+    assert cost(many + shared, alice) - cost(many, alice) <= 5  # case team (and its cache token), break-glass, consents, disclosures
 
 
 def _consent_by(pref, person):
