@@ -5,6 +5,8 @@ SECRET_KEY     generated once into var/secret_key for local use; required when R
 ALLOWED_HOSTS  comma-separated
 DEBUG          off unless DEBUG=1
 SESSION_IDLE_MINUTES  inactivity before the session ends (default 30)
+SESSION_ABSOLUTE_HOURS  a session ends this long after login however busy (default 12)
+HTTPS, SECURE_SSL_REDIRECT, BEHIND_PROXY, TRUSTED_PROXY_COUNT  see the security part below
 """
 
 import os
@@ -157,27 +159,46 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: lock after repeated failures, per account and per client address.
-LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# Login throttling (renkei/accounts/throttle.py). An account's failures make it wait, doubling from
+# LOGIN_DELAY_SECONDS after LOGIN_MAX_FAILURES_PER_ACCOUNT failures up to LOGIN_MAX_DELAY_MINUTES: a guesser is
+# slowed, the worker is never locked out for longer than that, and a supervisor can end the wait at once.
+# A client address (see BEHIND_PROXY) waits after LOGIN_MAX_FAILURES_PER_ADDRESS failures in the window.
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 60)
 LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
 LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 30)
+LOGIN_MAX_DELAY_MINUTES = env_int("LOGIN_MAX_DELAY_MINUTES", 15)
+# A browser where the account logged in before skips the account's wait (signed device cookie, this long).
+LOGIN_DEVICE_DAYS = env_int("LOGIN_DEVICE_DAYS", 90)
 
-# Session ends after this many minutes without a request.
+# Behind a reverse proxy (TLS terminated there): trust X-Forwarded-Proto, and take the client address from
+# X-Forwarded-For, counting TRUSTED_PROXY_COUNT proxies from the right (the hops this site's proxies added;
+# anything further left was written by the client and is never trusted). Without it, REMOTE_ADDR.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = max(1, env_int("TRUSTED_PROXY_COUNT", 1))
+
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_ABSOLUTE_HOURS after login however busy.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_AGE = None  # a browser-session cookie (the token is rotated at every login), not Django's one year
 
+# HTTPS (on by default with RENKEI_ENV=production): Secure cookies, HSTS, and plain HTTP redirected to HTTPS.
+# SECURE_SSL_REDIRECT=0 keeps plain HTTP answering (e.g. gunicorn on loopback for `make load`); with HTTPS=0
+# the cookies are not Secure either, which plain-HTTP clients on loopback need. /healthz is never redirected.
 HTTPS = env_bool("HTTPS", PRODUCTION)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 # Hosts on closed government networks cannot be on the browsers' HSTS preload list.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,12 +1,16 @@
 """State changes of organisations and staff. Each runs in one transaction and writes its audit entry."""
 
+import secrets
+
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from renkei.audit.actions import log_event
 
-from .models import Membership, User
+from . import throttle, twofactor
+from .models import LoginAttempt, Membership, TOTPDevice, User
 from .roles import ROLES, SUPERVISOR
 
 
@@ -107,3 +111,45 @@ def do_update_organisation_settings(*, request, organisation, require_two_factor
     log_event("organisation.settings_changed", request=request, obj=organisation, organisation=organisation,
               data={"require_two_factor": {"from": before, "to": require_two_factor}})
     return organisation
+
+
+@transaction.atomic
+def do_unlock_login(*, request, membership: Membership) -> int:
+    """A supervisor ends the login wait of a staff member's account: its failures are forgotten."""
+    username = throttle.normal_username(membership.user.username)
+    cleared, _ = LoginAttempt.objects.filter(username=username, succeeded=False).delete()
+    log_event("staff.login_unlocked", request=request, obj=membership, organisation=membership.organisation,
+              data={"username": membership.user.username, "failures_cleared": cleared})
+    return cleared
+
+
+def temporary_password() -> str:
+    """Twelve letters and digits in groups of four, without look-alikes (0/O, 1/l/I)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+
+
+@transaction.atomic
+def do_reset_password(*, request, membership: Membership, password: str | None = None) -> str:
+    """A supervisor sets a temporary password for a staff member (generated unless given): it must be
+    changed at the next login, the member's sessions end (the session hash changes with the password),
+    two-factor is reset where set (a lost phone is the usual reason), and the login wait is cleared.
+    Returns the temporary password, to be shown once. The password itself is never logged."""
+    user = membership.user
+    if request is not None and user.pk == request.user.pk:
+        raise ValidationError("自分のパスワードは「パスワード変更」から変更してください。")
+    generated = not password
+    password = password or temporary_password()
+    if not generated:
+        password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    had_two_factor = TOTPDevice.objects.filter(user=user).exists()
+    if had_two_factor:
+        twofactor.do_disable_two_factor(request=request, user=user, by_supervisor=True)
+    LoginAttempt.objects.filter(username=throttle.normal_username(user.username), succeeded=False).delete()
+    log_event("staff.password_reset", request=request, obj=membership, organisation=membership.organisation,
+              data={"username": user.username, "generated": generated, "two_factor_reset": had_two_factor})
+    return password

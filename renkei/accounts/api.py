@@ -1,7 +1,11 @@
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema
 
-from .access import memberships_visible_to
+from . import actions, throttle
+from .access import get_membership_for_manager, memberships_visible_to
 from .roles import ROLES
 
 router = Router(tags=["accounts"])
@@ -37,6 +41,26 @@ class StaffOut(Schema):
     department: str | None
     title: str
     is_active: bool
+    login_locked_until: datetime | None
+
+
+class Error(Schema):
+    detail: str
+
+
+class PasswordResetIn(Schema):
+    password: str | None = None
+
+
+class PasswordResetOut(Schema):
+    membership_id: int
+    temporary_password: str
+    must_change_password: bool
+
+
+class UnlockOut(Schema):
+    membership_id: int
+    failures_cleared: int
 
 
 def _membership_out(m) -> dict:
@@ -66,6 +90,32 @@ def staff(request):
     return [
         {"membership_id": m.pk, "username": m.user.username, "display_name": m.user.display_name,
          "kana": m.user.kana, "role": m.role, "role_name": m.role_name,
-         "department": m.department.name if m.department else None, "title": m.title, "is_active": m.is_active}
+         "department": m.department.name if m.department else None, "title": m.title, "is_active": m.is_active,
+         "login_locked_until": throttle.account_locked_until(m.user.username)}
         for m in memberships_visible_to(request.membership).order_by("user__kana_folded")
     ]
+
+
+def _managed(request, membership_id):
+    if not request.membership.has_perm("staff.manage"):
+        raise Http404
+    return get_membership_for_manager(request.membership, membership_id)
+
+
+@router.post("/staff/{membership_id}/unlock-login", response={200: UnlockOut, 404: Error},
+             summary="職員のログイン制限を解除（管理者）")
+def unlock_login(request, membership_id: int):
+    membership = _managed(request, membership_id)
+    cleared = actions.do_unlock_login(request=request, membership=membership)
+    return {"membership_id": membership.pk, "failures_cleared": cleared}
+
+
+@router.post("/staff/{membership_id}/reset-password", response={200: PasswordResetOut, 400: Error, 404: Error},
+             summary="職員のパスワードを再設定（管理者。仮パスワードは一度だけ返す。次回ログイン時に変更が必要。二要素認証もリセット）")
+def reset_password(request, membership_id: int, payload: PasswordResetIn):
+    membership = _managed(request, membership_id)
+    try:
+        password = actions.do_reset_password(request=request, membership=membership, password=payload.password)
+    except ValidationError as error:
+        return 400, {"detail": " ".join(error.messages)}
+    return {"membership_id": membership.pk, "temporary_password": password, "must_change_password": True}

@@ -47,6 +47,32 @@ class PasswordChangeForm(Form):
         return data
 
 
+class PasswordResetForm(Form):
+    """A supervisor's reset: a generated temporary password (default) or one the supervisor types."""
+
+    password = forms.CharField(label="仮パスワード（空欄なら自動で作成）", required=False, strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                               help_text="本人は次回ログイン時に新しいパスワードへの変更を求められます。")
+    password_confirm = forms.CharField(label="仮パスワード（確認）", required=False, strip=False,
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        password, confirm = data.get("password") or "", data.get("password_confirm") or ""
+        if password != confirm:
+            self.add_error("password_confirm", "確認用のパスワードが一致しません。")
+        elif password:
+            try:
+                password_validation.validate_password(password, self.user)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
 class StaffCreateForm(Form):
     username = forms.RegexField(label="ユーザーID", max_length=150, regex=r"^[A-Za-z0-9._-]+$",
                                 error_messages={"invalid": "ユーザーIDは半角英数字と . _ - で入力してください。"})

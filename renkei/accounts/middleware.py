@@ -15,6 +15,7 @@ from renkei.audit.actions import log_event
 
 SESSION_MEMBERSHIP_KEY = "renkei_membership_id"
 SESSION_LAST_SEEN_KEY = "renkei_last_seen"
+SESSION_STARTED_KEY = "renkei_session_started"
 
 
 def is_public_path(path: str) -> bool:
@@ -22,41 +23,57 @@ def is_public_path(path: str) -> bool:
 
 
 class LoginRequiredMiddleware:
+    """Ends a session idle for SESSION_IDLE_MINUTES or older than SESSION_ABSOLUTE_HOURS (however busy), and
+    sends the logged-out to the login page saying why (`?ended=idle|lifetime|logout`)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        expired = False
-        if not is_public_path(request.path) and request.user.is_authenticated and self._idle_too_long(request):
-            log_event("auth.session_expired", request=request)
-            logout(request)
-            expired = True
+        ended = None
+        if not is_public_path(request.path) and request.user.is_authenticated:
+            ended = session_end_reason(request)
+            if ended:
+                log_event("auth.session_expired", request=request, data={"reason": ended})
+                logout(request)
         if is_public_path(request.path) or request.user.is_authenticated:
             return self.get_response(request)
         # A session cookie whose session the server no longer has: it expired while idle.
-        expired = expired or (settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.is_empty())
+        if ended is None and settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.is_empty():
+            ended = "idle"
+        if request.path == reverse("accounts:logout"):
+            ended = "logout"  # pressing ログアウト in a tab whose session had already ended
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": "ログインが必要です。"}, status=401)
-        login_url = reverse(settings.LOGIN_URL)
-        if expired:
-            login_url += "?expired=1&"
-        else:
-            login_url += "?"
+        query = {"ended": ended} if ended else {}
+        if ended != "logout":
+            query["next"] = request.get_full_path()
+        login_url = reverse(settings.LOGIN_URL) + (f"?{urlencode(query)}" if query else "")
         if request.htmx:
             response = JsonResponse({"detail": "ログインが必要です。"}, status=401)
-            response["HX-Redirect"] = login_url.rstrip("?&")
+            response["HX-Redirect"] = reverse(settings.LOGIN_URL) + (f"?ended={ended}" if ended else "")
             return response
-        return redirect(f"{login_url}{urlencode({'next': request.get_full_path()})}")
+        return redirect(login_url)
 
-    @staticmethod
-    def _idle_too_long(request) -> bool:
-        now = timezone.now()
-        last_seen = request.session.get(SESSION_LAST_SEEN_KEY)
-        request.session[SESSION_LAST_SEEN_KEY] = now.isoformat()
-        if not last_seen:
-            return False
-        idle = (now - datetime.fromisoformat(last_seen)).total_seconds()
-        return idle > settings.SESSION_IDLE_MINUTES * 60
+
+def mark_session_start(request) -> None:
+    """Called at login: the absolute lifetime counts from here."""
+    request.session[SESSION_STARTED_KEY] = timezone.now().isoformat()
+
+
+def session_end_reason(request) -> str | None:
+    """"idle" or "lifetime" when the session must end now; records this request as the last activity."""
+    now = timezone.now()
+    session = request.session
+    last_seen, started = session.get(SESSION_LAST_SEEN_KEY), session.get(SESSION_STARTED_KEY)
+    session[SESSION_LAST_SEEN_KEY] = now.isoformat()
+    if not started:  # a session from before the lifetime was recorded: it counts from now
+        session[SESSION_STARTED_KEY] = started = now.isoformat()
+    if (now - datetime.fromisoformat(started)).total_seconds() > settings.SESSION_ABSOLUTE_HOURS * 3600:
+        return "lifetime"
+    if last_seen and (now - datetime.fromisoformat(last_seen)).total_seconds() > settings.SESSION_IDLE_MINUTES * 60:
+        return "idle"
+    return None
 
 
 class ActiveMembershipMiddleware:

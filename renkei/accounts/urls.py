@@ -16,5 +16,7 @@ urlpatterns = [
     path("staff/<int:membership_id>/", views.staff_edit, name="staff_edit"),
     path("staff/<int:membership_id>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
     path("staff/<int:membership_id>/reactivate/", views.staff_reactivate, name="staff_reactivate"),
+    path("staff/<int:membership_id>/unlock-login/", views.staff_unlock_login, name="staff_unlock_login"),
+    path("staff/<int:membership_id>/reset-password/", views.staff_reset_password, name="staff_reset_password"),
     path("staff/<int:membership_id>/reset-two-factor/", views.staff_reset_two_factor, name="staff_reset_two_factor"),
 ]

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.core.exceptions import ValidationError
@@ -20,14 +21,14 @@ from .forms import (
     OrganisationSettingsForm,
     OTPForm,
     PasswordChangeForm,
+    PasswordResetForm,
     StaffAddExistingForm,
     StaffCreateForm,
 )
-from .middleware import SESSION_MEMBERSHIP_KEY
+from .middleware import SESSION_MEMBERSHIP_KEY, mark_session_start
 from .models import TOTPDevice, User
 from .roles import PERMISSIONS, ROLES
 
-LOCKED_MESSAGE = "ログインに続けて失敗したため、一時的にログインできません。しばらく待ってから再度お試しください。"
 PENDING_USER_KEY, PENDING_AT_KEY, PENDING_NEXT_KEY = "renkei_2fa_user", "renkei_2fa_at", "renkei_2fa_next"
 PENDING_SECONDS = 300
 SETUP_SECRET_KEY = "renkei_2fa_setup_secret"
@@ -38,12 +39,13 @@ def login_view(request):
     if request.user.is_authenticated:
         return redirect("core:dashboard")
     form = LoginForm(request.POST or None)
-    error = None
+    error = failed_username = None
     if request.method == "POST" and form.is_valid():
         username, ip = form.cleaned_data["username"], client_ip(request)
-        if throttle.is_locked(username, ip):
+        lock = throttle.lock_for(username, ip, trusted_device=throttle.is_trusted_device(request, username))
+        if lock:
             log_event("auth.login_locked", request=request, actor_label=username[:150], data={"username": username})
-            error = LOCKED_MESSAGE
+            error = lock.message
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is not None and not user.active_memberships().exists():
@@ -52,7 +54,7 @@ def login_view(request):
             if user is None:
                 log_event("auth.login_failed", request=request, actor_label=username[:150],
                           data={"username": username})
-                error = FAILED_MESSAGE
+                error, failed_username = FAILED_MESSAGE, username
             elif twofactor.has_two_factor(user):
                 request.session[PENDING_USER_KEY] = user.pk
                 request.session[PENDING_AT_KEY] = timezone.now().isoformat()
@@ -60,18 +62,24 @@ def login_view(request):
                 return redirect("accounts:login_otp")
             else:
                 return _complete_login(request, user, request.POST.get("next") or request.GET.get("next"))
-    return render(request, "accounts/login.html", {
+    response = render(request, "accounts/login.html", {
         "form": form, "error": error, "next": request.GET.get("next", ""),
-        "expired": request.GET.get("expired") == "1",
+        "ended": request.GET.get("ended") if request.method == "GET" else None,
+        "lifetime_hours": settings.SESSION_ABSOLUTE_HOURS,
     })
+    if failed_username:
+        throttle.forget_device(request, response, failed_username)
+    return response
 
 
 def _complete_login(request, user, target, method="password"):
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    mark_session_start(request)
     log_event("auth.login", request=request, actor=user, data={"method": method})
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
-    return redirect("core:dashboard")
+    safe = target and url_has_allowed_host_and_scheme(target, {request.get_host()})
+    response = redirect(target if safe else "core:dashboard")
+    throttle.remember_device(request, response, user.username)
+    return response
 
 
 def login_otp(request):
@@ -89,14 +97,18 @@ def login_otp(request):
     error = None
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
-        if throttle.is_locked(user.username, ip):
-            error = LOCKED_MESSAGE
+        lock = throttle.lock_for(user.username, ip, trusted_device=throttle.is_trusted_device(request, user.username))
+        if lock:
+            error = lock.message
         else:
             method = twofactor.verify(user, form.cleaned_data["code"])
             throttle.record_attempt(user.username, ip, succeeded=method is not None)
             if method is None:
                 log_event("auth.login_failed", request=request, actor_label=user.username, data={"step": "otp"})
                 error = "確認コードが正しくありません。"
+                response = render(request, "accounts/login_otp.html", {"form": form, "error": error})
+                throttle.forget_device(request, response, user.username)
+                return response
             else:
                 target = request.session.get(PENDING_NEXT_KEY)
                 for key in (PENDING_USER_KEY, PENDING_AT_KEY, PENDING_NEXT_KEY):
@@ -177,8 +189,7 @@ def logout_view(request):
     if request.user.is_authenticated:
         log_event("auth.logout", request=request)
     logout(request)
-    messages.info(request, "ログアウトしました。")
-    return redirect("accounts:login")
+    return redirect(reverse("accounts:login") + "?ended=logout")
 
 
 def password_change(request):
@@ -252,10 +263,45 @@ def staff_edit(request, membership_id):
         else:
             messages.success(request, f"{membership.user}さんの所属情報を更新しました。")
             return redirect("accounts:staff_list")
+    return _staff_edit_page(request, membership, form)
+
+
+def _staff_edit_page(request, membership, form=None, reset_form=None, temporary_password=None):
+    form = form or MembershipForm(membership.organisation, initial={
+        "role": membership.role, "department": membership.department, "title": membership.title})
     return render(request, "accounts/staff_edit.html", {
         "form": form, "target": membership, "deactivate_form": DeactivateForm(),
         "has_two_factor": twofactor.has_two_factor(membership.user),
+        "locked_until": throttle.account_locked_until(membership.user.username),
+        "reset_form": reset_form or PasswordResetForm(), "temporary_password": temporary_password,
+        "is_self": membership.user_id == request.user.pk,
     })
+
+
+@require_POST
+def staff_unlock_login(request, membership_id):
+    require_perm(request, "staff.manage")
+    membership = get_membership_for_manager(request.membership, membership_id)
+    actions.do_unlock_login(request=request, membership=membership)
+    messages.success(request, f"{membership.user}さんのログイン制限を解除しました。")
+    return redirect(reverse("accounts:staff_edit", args=[membership.pk]))
+
+
+@require_POST
+def staff_reset_password(request, membership_id):
+    """The temporary password is shown once, on this response (never stored in plain text, never redirected)."""
+    require_perm(request, "staff.manage")
+    membership = get_membership_for_manager(request.membership, membership_id)
+    form = PasswordResetForm(request.POST, user=membership.user)
+    if form.is_valid():
+        try:
+            password = actions.do_reset_password(request=request, membership=membership,
+                                                 password=form.cleaned_data["password"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _staff_edit_page(request, membership, temporary_password=password)
+    return _staff_edit_page(request, membership, reset_form=form)
 
 
 @require_POST

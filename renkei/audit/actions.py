@@ -10,14 +10,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from renkei.core.client import client_address
+
 from . import seal as sealing
 from .models import AuditEvent, AuditEventPerson
 
 
 def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, proxy-aware (renkei.core.client: BEHIND_PROXY)."""
+    return client_address(request)
 
 
 def _jsonable(data: dict | None) -> dict:
