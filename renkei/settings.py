@@ -253,6 +253,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploaded files: encrypted, outside any served path, only downloadable through the access layer
+# (renkei/core/attachments.py). There is no MEDIA_URL: nothing under var/ is ever served.
+ATTACHMENT_ROOT = Path(os.environ.get("ATTACHMENT_ROOT", VAR_DIR / "attachments"))
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+# Where consent scans were kept in plain form before; the consent migration encrypts and removes them.
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- mail: the console by default ----------------------------------------------------------------

@@ -44,6 +44,12 @@ def _fast_hashing(settings):
     settings.AUDIT_SEAL_LOG = ""
 
 
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path_factory):
+    """Uploaded files (renkei.core.attachments) go to a temporary folder, never the worktree's var/."""
+    settings.ATTACHMENT_ROOT = tmp_path_factory.mktemp("attachments")
+
+
 def build_prefecture():
     from renkei.accounts.models import (
         Department,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from renkei.accounts.models import Membership
 from renkei.audit.actions import log_event
 from renkei.cases.access import BASIC
+from renkei.core import attachments
 from renkei.core.dates import wareki
 
 from . import ending, reference
@@ -107,6 +108,11 @@ def do_record_consent(*, request, membership, person, recipient_kind, purpose, s
     note = (note or "").strip()
     if not attachment and not note:
         errors.append("同意書の写しを添付するか、同意の内容をメモに記録してください。")
+    if attachment:
+        try:
+            attachments.check_upload(attachment)
+        except ValidationError as error:
+            errors.extend(error.messages)
     try:
         scopes = _clean_scopes(scopes)
     except ValidationError as error:
@@ -120,11 +126,11 @@ def do_record_consent(*, request, membership, person, recipient_kind, purpose, s
                       obtained_by=obtained_by or membership.user, obtained_at=obtained_at, note=note,
                       recorded_by=membership.user)
     if attachment:
-        consent.attachment = attachment
+        consent.attachment = attachments.store(attachment, user=membership.user, folder="consent")
     consent.save()
     _log("consent.recorded", request, membership, consent, person, [BASIC], consent.legal_basis_label,
          {"recipient": consent.recipient_name, "scopes": scopes, "valid_from": valid_from,
-          "valid_until": valid_until, "method": method, "attachment": bool(consent.attachment)})
+          "valid_until": valid_until, "method": method, "attachment": consent.attachment_id is not None})
     return consent
 
 

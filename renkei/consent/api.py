@@ -137,7 +137,7 @@ def consent_out(c) -> dict:
             "recipient_team_id": c.recipient_team_id,
             "recipient_name": c.recipient_name, "purpose": c.purpose, "scopes": c.scopes,
             "valid_from": c.valid_from, "valid_until": c.valid_until, "method": c.method,
-            "obtained_by": str(c.obtained_by), "obtained_at": c.obtained_at, "has_attachment": bool(c.attachment),
+            "obtained_by": str(c.obtained_by), "obtained_at": c.obtained_at, "has_attachment": c.attachment_id is not None,
             "note": c.note, "status": c.status_name, "is_active": c.is_active, "withdrawn_at": c.withdrawn_at,
             "withdrawal_method": c.withdrawal_method, "withdrawal_note": c.withdrawal_note}
 

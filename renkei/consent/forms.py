@@ -1,8 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from renkei.accounts.models import Organisation, OrganisationType
 from renkei.conferences.models import SupportTeam
+from renkei.core import attachments
 from renkei.core.forms import Form
 
 from . import reference
@@ -48,16 +50,30 @@ class ConsentForm(Form):
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                       error_messages={"required": "同意を得た日時を入力してください。",
                                                       "invalid": "日時の形式が正しくありません。"})
-    attachment = forms.FileField(label="同意書の写し（PDF・画像）", required=False)
+    attachment = forms.FileField(label="同意書の写し（PDF・画像）", required=False,
+                                 widget=forms.ClearableFileInput(
+                                     attrs={"accept": "application/pdf,image/png,image/jpeg,image/tiff"}))
     note = forms.CharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="口頭で得たときは、説明した内容と本人の言葉を記録します。")
 
     def __init__(self, membership, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["attachment"].help_text = (
+            f"PDF・PNG・JPEG・TIFF（{attachments.limit_label()}まで）。閲覧はダウンロードで行います。")
         self.fields["recipient_organisation"].queryset = _other_orgs(membership)
         teams = SupportTeam.objects.filter(case__person=person) if person is not None else SupportTeam.objects.none()
         self.fields["recipient_team"].queryset = teams.select_related("case")
         self.fields["recipient_team"].label_from_instance = _team_label
+
+    def clean_attachment(self):
+        """By content and size (renkei.core.attachments), before anything is written."""
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            try:
+                attachments.check_upload(upload)
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from None
+        return upload
 
 
 def _team_label(team) -> str:

@@ -50,7 +50,8 @@ class Consent(ScopedRecord):
     obtained_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="同意を得た職員")
     obtained_at = models.DateTimeField("同意を得た日時")
-    attachment = models.FileField("同意書の写し", upload_to="consent/%Y/%m/", blank=True)
+    attachment = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="同意書の写し")  # encrypted: renkei.core.attachments
     note = models.TextField("メモ", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

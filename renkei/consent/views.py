@@ -1,14 +1,16 @@
 """Pages of the consent register, disclosures and break-glass. Thin: access.py to fetch, actions.py to change."""
 
+from cryptography.fernet import InvalidToken
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
 from renkei.audit import reads
 from renkei.cases.access import BASIC
+from renkei.core import attachments
 
 from . import access, actions, breakglass, reference
 from .forms import (
@@ -132,17 +134,18 @@ def disclosure_end(request, disclosure_id):
 
 
 def consent_attachment(request, consent_id):
-    """The scanned consent form, only through this access-checked view (never a public media URL)."""
+    """The scanned consent form: decrypted, as a download, only through this access-checked, audited view
+    (never a static or media URL; renkei.core.attachments)."""
     m = request.membership
     consent = access.get_consent_for_user(m, consent_id)
     if not consent.attachment:
         raise Http404
-    _log_read(request, "consent.attachment_viewed", consent, consent.person)
     try:
-        handle = consent.attachment.open("rb")
-    except FileNotFoundError:
+        response = attachments.download_response(consent.attachment)
+    except (FileNotFoundError, InvalidToken):
         raise Http404 from None
-    return FileResponse(handle, as_attachment=False, filename=consent.attachment.name.rsplit("/", 1)[-1])
+    _log_read(request, "consent.attachment_viewed", consent, consent.person)
+    return response
 
 
 def disclosure_create(request, person_id):
