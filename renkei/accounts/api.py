@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema
 
+from renkei.core.api_errors import Error, bad_request
+from renkei.core.api_types import Id, Text
+
 from . import actions, throttle
 from .access import get_membership_for_manager, memberships_visible_to
 from .roles import ROLES
@@ -44,12 +47,8 @@ class StaffOut(Schema):
     login_locked_until: datetime | None
 
 
-class Error(Schema):
-    detail: str
-
-
 class PasswordResetIn(Schema):
-    password: str | None = None
+    password: Text(128) | None = None
 
 
 class PasswordResetOut(Schema):
@@ -104,7 +103,7 @@ def _managed(request, membership_id):
 
 @router.post("/staff/{membership_id}/unlock-login", response={200: UnlockOut, 404: Error},
              summary="職員のログイン制限を解除（管理者）")
-def unlock_login(request, membership_id: int):
+def unlock_login(request, membership_id: Id):
     membership = _managed(request, membership_id)
     cleared = actions.do_unlock_login(request=request, membership=membership)
     return {"membership_id": membership.pk, "failures_cleared": cleared}
@@ -112,10 +111,10 @@ def unlock_login(request, membership_id: int):
 
 @router.post("/staff/{membership_id}/reset-password", response={200: PasswordResetOut, 400: Error, 404: Error},
              summary="職員のパスワードを再設定（管理者。仮パスワードは一度だけ返す。次回ログイン時に変更が必要。二要素認証もリセット）")
-def reset_password(request, membership_id: int, payload: PasswordResetIn):
+def reset_password(request, membership_id: Id, payload: PasswordResetIn):
     membership = _managed(request, membership_id)
     try:
         password = actions.do_reset_password(request=request, membership=membership, password=payload.password)
     except ValidationError as error:
-        return 400, {"detail": " ".join(error.messages)}
+        return 400, bad_request(error)
     return {"membership_id": membership.pk, "temporary_password": password, "must_change_password": True}
