@@ -10,7 +10,7 @@ ifeq ($(DB),postgres)
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/renkei
 endif
 
-.PHONY: run test setup migrate demo lint bench test-sqlite test-postgres clean
+.PHONY: run test setup migrate demo lint bench load test-sqlite test-postgres clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,15 @@ else ifeq ($(DB),sqlite)
 else
 	$(PY) manage.py bench $(BENCH_ARGS)
 endif
+
+# `make load`: the product as production runs it (gunicorn with gunicorn.conf.py, RENKEI_ENV=production, plain
+# HTTP on a free loopback port), the demo prefecture on its own database, every demo worker logged in, 50
+# connections for 60 s with wrk: SQLite, then PostgreSQL at LOAD_PG_URL when it answers (that database is
+# dropped and created afresh). Writes var/bench/load.json. LOAD_ARGS="--duration 20 --workers 3 --threads 4".
+LOAD_PG_URL ?= postgres://postgres@127.0.0.1:5432/renkei_load
+load: setup
+	@command -v wrk >/dev/null || { echo "wrk がありません: apt-get install wrk"; exit 1; }
+	$(PY) manage.py load $(if $(filter sqlite,$(DB)),sqlite,$(if $(filter postgres,$(DB)),postgresql,)) --pg-url $(LOAD_PG_URL) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -7,6 +7,7 @@ DEBUG          off unless DEBUG=1
 SESSION_IDLE_MINUTES  inactivity before the session ends (default 30)
 SESSION_ABSOLUTE_HOURS  a session ends this long after login however busy (default 12)
 HTTPS, SECURE_SSL_REDIRECT, BEHIND_PROXY, TRUSTED_PROXY_COUNT  see the security part below
+CONN_MAX_AGE   seconds a database connection is kept for the next request (default 600; 0 = one per request)
 """
 
 import os
@@ -124,10 +125,14 @@ TEMPLATES = [
 ]
 
 # --- database ------------------------------------------------------------------------------------
+# Persistent connections: each server thread keeps its connection for CONN_MAX_AGE seconds instead of
+# opening one per request (a PostgreSQL connection costs a fork and authentication on the server); the
+# health check pings a kept connection before reusing it, so a database restart costs one retry, not errors.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'renkei.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("CONN_MAX_AGE", 600),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -246,11 +251,15 @@ FIRST_DAY_OF_WEEK = 0
 
 # --- static files: served by the product itself (closed networks) ------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "renkei" / "static"]
+# `collectstatic` writes each file under a content-hashed name with a gzip copy (Brotli too when the brotli
+# module is installed); WhiteNoise serves hashed names with a ten-year `immutable` cache and picks the
+# compressed copy the browser accepts. Before collectstatic (tests, a fresh checkout) the names stay plain
+# and WhiteNoise serves them from the apps (renkei/core/staticfiles.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "renkei.core.staticfiles.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 # Uploaded files: encrypted, outside any served path, only downloadable through the access layer

@@ -5,7 +5,9 @@ Size: `--persons` (default 200,000), `--entries` (record entries, default 1,000,
 Loads the synthetic prefecture (`bench_data`), then times for 2-, 3- and 5-character queries and a rare
 8-character one: the search (`search.search_records`, the worker's visible records, newest 50) against the
 same query as a plain scan — the whole table read (no index), every match sorted, the newest 50 taken —
-and the case page (server time through the test client) and saving a consultation.
+and the case page, the other pages a worker opens all day (dashboard, case lists, search, referral inbox and a
+case's referral list, directory: server time through the test client, target 50 ms at p95) and saving a
+consultation. The demo prefecture is loaded first (the directory, reference data).
 Prints a table and merges the figures into var/bench/latest.json under the database vendor.
 """
 
@@ -23,10 +25,13 @@ from . import bench_data
 
 QUERIES = [("short", "家族"), ("three", "同行訪"), ("long", "就労支援事"), ("rare", bench_data.RARE)]
 LONG_QUERIES = ("three", "long", "rare")  # 3+ characters: through the index
-# Other pages a worker opens all day, server time through the test client (no targets; reported).
-PAGES = [("dashboard", "/"), ("my_cases", "/cases/"), ("search_page", "/cases/search/?q=同行訪"),
-         ("person_finder", "/cases/persons/?q=ケイソク 12"), ("case_number", "/cases/persons/?q=計測-0-00001"),
-         ("api_search", "/api/cases/search?q=就労支援事")]
+# Other pages a worker opens all day, server time through the test client ({case} is the measured case).
+# Target: each under PAGE_TARGET_MS at p95 (issue 11), reported, not enforced.
+PAGES = [("dashboard", "/"), ("my_cases", "/cases/"), ("person_list", "/cases/persons/"),
+         ("search_page", "/cases/search/?q=同行訪"), ("person_finder", "/cases/persons/?q=ケイソク 12"),
+         ("case_number", "/cases/persons/?q=計測-0-00001"), ("api_search", "/api/cases/search?q=就労支援事"),
+         ("inbox", "/referrals/"), ("referral_list", "/referrals/case/{case}/"), ("directory", "/directory/")]
+PAGE_TARGET_MS = 50
 
 
 def add_arguments(parser):
@@ -97,9 +102,12 @@ def _count(query: str) -> int:
 
 
 def run(out, options: dict | None = None, write: bool = True, repeat: int = 30):
+    from renkei.demo.loader import load_demo
+
     from . import actions, grant_cache, search
 
     persons, entries, consultations = sizes(options)
+    load_demo()  # the directory (agencies and services) and the reference data the pages show
     with transaction.atomic():
         built = bench_data.build(persons, entries, consultations)
     bench_data.vacuum_analyze()
@@ -131,7 +139,8 @@ def run(out, options: dict | None = None, write: bool = True, repeat: int = 30):
     figures["case_page_p50_ms"], figures["case_page_p95_ms"] = statistics.median(page), _p(page, .95)
     pages = {}
     for name, url in PAGES:
-        times = _time(lambda u=url: _ok(client.get(u)), max(3, repeat // 3))
+        path = url.format(case=case.pk)
+        times = _time(lambda u=path: _ok(client.get(u)), repeat)
         pages[name] = (statistics.median(times), _p(times, .95))
 
     def save():
@@ -142,7 +151,8 @@ def run(out, options: dict | None = None, write: bool = True, repeat: int = 30):
 
     _print(out, built, documents, figures)
     for name, (p50, p95) in pages.items():
-        out.write(f"page {name:15} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms")
+        over = "" if p95 < PAGE_TARGET_MS else f"   over the {PAGE_TARGET_MS} ms target"
+        out.write(f"page {name:15} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms{over}")
     speedups = {label: figures[f"scan_{label}_p95_ms"] / figures[f"search_{label}_p95_ms"] for label in LONG_QUERIES}
     r = lambda value: round(value, 2)  # noqa: E731
     summary = {

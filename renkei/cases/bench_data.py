@@ -30,6 +30,11 @@ SPAN_DAYS = 3650
 CHUNK = 50_000
 HOT_ENTRIES, HOT_CONSULTATIONS = 150, 50  # the measured case's timeline
 TEAM_CASES = 20  # cases of another municipality where the worker is a co-worker (the team grant)
+# Referrals between the municipalities: a long history, mostly ended, with a live few in each inbox
+# (the measured organisation receives a tenth; its worker sent those of the cases it leads).
+REFERRALS = 5_000
+REFERRAL_STATUSES = ["completed"] * 12 + ["cancelled", "rejected", "failed"] + ["requested", "received", "accepted",
+                                                                                 "in-progress", "on-hold"]
 
 
 @dataclass
@@ -183,9 +188,38 @@ def build(persons: int, entries: int, consultations: int, seed: int = 1) -> Buil
         for sql in connection.ops.sequence_reset_sql(no_style(), [Person, Case, RecordEntry, Consultation,
                                                                    SearchDocument, Case.co_workers.through]):
             cursor.execute(sql)
+    _referrals(rng, persons, orgs, org_of, user_of, p0, c0, now)
     membership = Membership.objects.select_related("user", "organisation").get(user_id=me)
     case = Case.objects.get(pk=c0)
     return Built(membership, case, persons, entries, consultations, time.perf_counter() - started)
+
+
+def _referrals(rng, persons, orgs, org_of, user_of, p0, c0, now) -> None:
+    from renkei.referrals.models import Referral
+
+    rows = []
+    for n in range(min(REFERRALS, persons)):
+        i = 0 if n == 0 else rng.randrange(persons)  # the measured case has one
+        status = REFERRAL_STATUSES[n % len(REFERRAL_STATUSES)]
+        sent = now - dt.timedelta(days=rng.randrange(1, 700))
+        ended = status in ("completed", "cancelled", "rejected", "failed")
+        rows.append(Referral(
+            case_id=c0 + i, person_id=p0 + i, from_organisation_id=org_of[i], requester_id=user_of[i],
+            to_organisation_id=orgs[(orgs.index(org_of[i]) + 1) % len(orgs)], purpose="計測用の連携依頼",
+            asks=["advice"], scopes=["基本情報"], basis="consent", status=status,
+            status_reason="no-capacity" if status in ("rejected", "failed") else "",
+            created_at=sent, requested_at=sent, received_at=None if status == "requested" else sent,
+            ended_at=sent + dt.timedelta(days=30) if ended else None, last_modified=sent + dt.timedelta(days=1)))
+    # one live referral per person and receiver: keep the first of any repeat
+    seen, unique = set(), []
+    for r in rows:
+        key = (r.person_id, r.to_organisation_id)
+        if r.status in ("requested", "received", "accepted", "in-progress", "on-hold"):
+            if key in seen:
+                r.status, r.ended_at = "completed", r.requested_at + dt.timedelta(days=30)
+            seen.add(key)
+        unique.append(r)
+    Referral.objects.bulk_create(unique, batch_size=1000)
 
 
 def vacuum_analyze() -> None:

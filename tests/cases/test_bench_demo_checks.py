@@ -16,7 +16,8 @@ def test_a_small_benchmark_runs_and_reports_every_figure(db):
                 "consultation_save_p95_ms", "search_rare_p95_ms", "search_cold_p95_ms"]:
         assert summary[key] > 0
     assert "就労支援事" in out.getvalue() and "case_page" in out.getvalue()
-    assert set(summary["pages_p95_ms"]) == {"dashboard", "my_cases", "search_page", "person_finder", "case_number",
+    assert set(summary["pages_p95_ms"]) == {"dashboard", "my_cases", "person_list", "search_page", "person_finder",
+                                            "case_number", "inbox", "referral_list", "directory",
                                             "api_search"}
     assert all(value > 0 for value in summary["pages_p95_ms"].values())
 
