@@ -7,7 +7,7 @@ on the GIL. Keep-alive connections wait in the worker's event loop, not in a thr
 not need 50 threads. Measured with `make load` (README, 本番運用).
 
 Environment: GUNICORN_BIND (default 127.0.0.1:8000), GUNICORN_WORKERS (default CPU cores + 1),
-GUNICORN_THREADS (default 4), GUNICORN_TIMEOUT (default 30 s).
+GUNICORN_THREADS (default 4), GUNICORN_TIMEOUT (default 30 s), GUNICORN_CONTROL_SOCKET (none by default).
 """
 
 import os
@@ -37,3 +37,7 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
+# gunicorn's control socket (`gunicornc`) defaults to one path per user, which a second instance on the same
+# machine (a test run, `make load`) would take over: only where GUNICORN_CONTROL_SOCKET names one.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket

@@ -64,6 +64,7 @@ def test_gunicorn_runs_one_worker_per_core_plus_one_with_threads(monkeypatch):
     conf = _gunicorn(monkeypatch)
     assert (conf["workers"], conf["worker_class"]) == (7, "gthread")
     assert conf["threads"] >= 2 and conf["bind"] == "127.0.0.1:8000"
+    assert conf["control_socket_disable"] is True  # a second instance on the machine must not take it over
 
 
 def test_gunicorn_workers_threads_and_address_come_from_the_environment(monkeypatch):
