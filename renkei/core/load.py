@@ -48,6 +48,7 @@ class Options:
     work_dir: Path | None = None  # databases, logs, collected static files; default var/load
     write: bool = True
     users: int | None = None  # log in only the first N demo workers (the test suite's smoke run)
+    timeout: int = TIMEOUT_S  # wrk counts a slower answer as a failure
 
 
 @dataclass
@@ -281,7 +282,7 @@ def drive(port, script: Path, options: Options) -> dict:
         raise RuntimeError("wrk が見つかりません（apt-get install wrk）")
     result = subprocess.run(
         [wrk, f"-t{options.wrk_threads}", f"-c{options.connections}", f"-d{options.duration}s",
-         f"--timeout={TIMEOUT_S}s", "-s", str(script), f"http://127.0.0.1:{port}/"],
+         f"--timeout={options.timeout}s", "-s", str(script), f"http://127.0.0.1:{port}/"],
         capture_output=True, text=True, timeout=options.duration + 120)
     line = next((x for x in result.stdout.splitlines() if x.startswith("RESULT ")), None)
     if line is None:

@@ -26,7 +26,7 @@ def test_a_short_load_run_of_logged_in_demo_workers_has_no_failure():
     backend, pg_url = _backend_and_url()
     out = io.StringIO()
     options = load.temporary_options(duration=3, connections=4, wrk_threads=1, workers=2, threads=2, pg_url=pg_url,
-                                     users=4)
+                                     users=4, timeout=120)  # failures, not slowness on a busy machine
     try:
         result = load.run(out, backends=[backend], options=options)[backend]
     finally:
