@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from . import reference
+from . import inbox, reference
 from .access import referrals_visible_to
 
 
@@ -54,7 +54,9 @@ def chain_for(membership, person, now=None) -> Chain:
 
 def flagged_chains(membership, now=None) -> list[Chain]:
     """Persons with a flagged chain among the referrals sent by the member's organisation."""
-    recent = list(_recent(membership, now).filter(from_organisation=membership.organisation))
+    # only the columns the chain and the lists show (whole persons and users cost most of this query)
+    recent = list(inbox.listed(_recent(membership, now).filter(from_organisation=membership.organisation))
+                  .select_related("person").only(*inbox.LIST_FIELDS, "person__id"))
     by_person: dict[int, list] = {}
     for r in recent:
         by_person.setdefault(r.person_id, []).append(r)
