@@ -7,7 +7,25 @@ from django.db import models
 from django.utils import timezone
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are written once: saving an existing row or deleting one raises (the ORM never changes
+    the log; the verifier detects what is done around it)."""
+
+    immutable_what = "監査ログ"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(f"{self.immutable_what}は変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self.immutable_what}は削除できません。")
+
+
+class AuditEvent(AppendOnly):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -55,16 +73,8 @@ class AuditEvent(models.Model):
 
         return entry_mac(row_of(self), self.person_ids())
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("監査ログは変更できません。")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("監査ログは削除できません。")
-
-
-class AuditEventPerson(models.Model):
+class AuditEventPerson(AppendOnly):
     """One person named by one entry: the entry's `person`, and every person a listing (list page, search
     results, export, dashboard) showed. The per-person access report reads this table (indexed by person)."""
 
@@ -75,19 +85,13 @@ class AuditEventPerson(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "person_id"], name="audit_event_person_once")]
         indexes = [models.Index(fields=["person_id", "event"], name="audit_person_event_idx")]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("監査ログは変更できません。")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("監査ログは削除できません。")
-
-
-class AuditSeal(models.Model):
+class AuditSeal(AppendOnly):
     """A signed head: the chain had `seq` entries ending in `chain` at `at` (HMAC `mac` under the key
     named `key_id`). Also printed as one line (`seal_audit`, the supervisor's 監査ログの封印 page) to be
     kept outside the database."""
+
+    immutable_what = "監査ログの封印"
 
     seq = models.PositiveBigIntegerField(unique=True)
     chain = models.CharField(max_length=64)
@@ -97,11 +101,3 @@ class AuditSeal(models.Model):
 
     class Meta:
         ordering = ["-seq"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("監査ログの封印は変更できません。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("監査ログの封印は削除できません。")

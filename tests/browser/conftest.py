@@ -40,3 +40,12 @@ def login(page, live_server, username, password):
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_url(f"{live_server.url}/**")
+
+
+def logged_in_page(browser, live_server, context_args, username, password):
+    """A page in a browser context of its own, logged in as `username` (several workers at once)."""
+    context = browser.new_context(**context_args)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server, username, password)
+    return page

@@ -7,18 +7,16 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, browser_context_args, browser_type_launch_args, login  # noqa: F401
+from tests.browser.conftest import (  # noqa: F401
+    CHROMIUM,
+    browser_context_args,
+    browser_type_launch_args,
+    logged_in_page,
+    login,
+)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"no chromium at {CHROMIUM}")]
-
-
-def _as(browser, live_server, args, username, password):
-    context = browser.new_context(**args)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    login(page, live_server, username, password)
-    return page
 
 
 def test_refer_reject_see_alternatives_refer_again_accept_complete(transactional_db, browser, live_server,
@@ -26,7 +24,7 @@ def test_refer_reject_see_alternatives_refer_again_accept_complete(transactional
                                                                   case, consent_to):
     consent_to(case, pref.orgs.housing)
     consent_to(case, net.anshin)
-    alice = _as(browser, live_server, browser_context_args, "alice", pref.password)
+    alice = logged_in_page(browser, live_server, browser_context_args, "alice", pref.password)
 
     # 1. the municipal worker refers the person to a housing-support agency (from the case page)
     alice.goto(f"{live_server.url}/cases/{case.pk}/")
@@ -43,7 +41,7 @@ def test_refer_reject_see_alternatives_refer_again_accept_complete(transactional
     first_url = alice.url
 
     # 2. the agency's staff receive it and reject it with a reason
-    henry = _as(browser, live_server, browser_context_args, "henry", pref.password)
+    henry = logged_in_page(browser, live_server, browser_context_args, "henry", pref.password)
     henry.goto(f"{live_server.url}/referrals/")
     henry.goto(first_url)
     expect(henry.get_by_text("山田 太郎")).to_be_visible()
@@ -70,7 +68,7 @@ def test_refer_reject_see_alternatives_refer_again_accept_complete(transactional
     second_url = alice.url
 
     # 5. which accepts and completes it with an outcome
-    ivy = _as(browser, live_server, browser_context_args, "ivy", pref.password)
+    ivy = logged_in_page(browser, live_server, browser_context_args, "ivy", pref.password)
     ivy.goto(second_url)
     ivy.get_by_role("button", name="受諾する").click()
     expect(ivy.locator("#referral-status")).to_have_text("受諾")

@@ -6,24 +6,23 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, browser_context_args, browser_type_launch_args, login  # noqa: F401
+from tests.browser.conftest import (  # noqa: F401
+    CHROMIUM,
+    browser_context_args,
+    browser_type_launch_args,
+    logged_in_page,
+    login,
+)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"no chromium at {CHROMIUM}")]
-
-
-def _as(browser, live_server, args, username, password):
-    page = browser.new_context(**args).new_page()
-    page.set_default_timeout(15_000)
-    login(page, live_server, username, password)
-    return page
 
 
 def test_health_centre_answers_a_request_to_accompany_a_home_visit(transactional_db, browser, live_server,
                                                                   browser_context_args, pref, case,  # noqa: F811
                                                                   consent_to):
     consent_to(case, pref.orgs.hc)
-    alice = _as(browser, live_server, browser_context_args, "alice", pref.password)
+    alice = logged_in_page(browser, live_server, browser_context_args, "alice", pref.password)
     alice.goto(f"{live_server.url}/cases/{case.pk}/")
     ask = alice.get_by_role("link", name="みどり県中央保健所に", exact=False).first
     expect(ask).to_be_visible()
@@ -38,7 +37,7 @@ def test_health_centre_answers_a_request_to_accompany_a_home_visit(transactional
     expect(alice.locator("#referral-status")).to_have_text("依頼中")
     request_url = alice.url
 
-    hana = _as(browser, live_server, browser_context_args, "hana", pref.password)
+    hana = logged_in_page(browser, live_server, browser_context_args, "hana", pref.password)
     hana.goto(f"{live_server.url}/referrals/")
     expect(hana.get_by_role("row", name=f"{case.number} 青葉市 → みどり県中央保健所", exact=False)).to_contain_text(
         "依頼中")

@@ -7,18 +7,16 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, browser_context_args, browser_type_launch_args, login  # noqa: F401
+from tests.browser.conftest import (  # noqa: F401
+    CHROMIUM,
+    browser_context_args,
+    browser_type_launch_args,
+    logged_in_page,
+    login,
+)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"no chromium at {CHROMIUM}")]
-
-
-def _as(browser, live_server, args, username, password):
-    context = browser.new_context(**args)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    login(page, live_server, username, password)
-    return page
 
 
 def test_the_withdrawal_is_shown_to_the_sender_with_the_next_steps(transactional_db, browser, live_server,
@@ -29,7 +27,7 @@ def test_the_withdrawal_is_shown_to_the_sender_with_the_next_steps(transactional
     move(r, net.ivy_m, "accepted")
     move(r, net.ivy_m, "in-progress")
 
-    alice = _as(browser, live_server, browser_context_args, "alice", pref.password)
+    alice = logged_in_page(browser, live_server, browser_context_args, "alice", pref.password)
     alice.goto(f"{live_server.url}/consent/{consent.pk}/")
     alice.get_by_label("口頭").check()
     alice.get_by_role("button", name="撤回を記録する").click()
@@ -47,7 +45,7 @@ def test_the_withdrawal_is_shown_to_the_sender_with_the_next_steps(transactional
     alice.goto(f"{live_server.url}/referrals/notifications/")
     expect(alice.get_by_text("を保留にしました（理由: 同意の撤回）").first).to_be_visible()
 
-    ivy = _as(browser, live_server, browser_context_args, "ivy", pref.password)
+    ivy = logged_in_page(browser, live_server, browser_context_args, "ivy", pref.password)
     ivy.goto(f"{live_server.url}/referrals/{r.pk}/")
     expect(ivy.get_by_role("heading", name="共有の根拠が終了したため保留中です（同意の撤回）")).to_be_visible()
     expect(ivy.get_by_role("button", name="完了にする")).to_have_count(0)
