@@ -2,19 +2,23 @@
 as the pages; Japanese messages; 404 alike for missing and forbidden; 400 for invalid input."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from renkei.accounts.models import Membership
 from renkei.cases.access import BASIC
-from renkei.core.api_errors import Error, bad_request
+from renkei.cases.versioning import StaleVersion
+from renkei.core.api_errors import Conflict, Error, bad_request
 from renkei.core.api_types import Date, DateTime, Id, Text, codes
 
 from . import access, actions, reference
 from .access import MINUTES
 from .models import Attendee, Conference, TeamMember
+
+PurposeVersion = Annotated[int, Field(ge=0, le=2_147_483_647)]
 
 router = Router(tags=["支援チーム・会議"])
 
@@ -52,6 +56,9 @@ class MemberIn(Schema):
 class PurposeIn(Schema):
     purpose: Text(1000)
     goals: Text(4000) = ""
+    # The purpose version the writer has seen (TeamOut.purpose_version): a colleague's newer purpose
+    # answers 409 with both versions instead of being overwritten. Omitted: the save is not checked.
+    version: PurposeVersion | None = None
 
 
 class AttendeeOut(Schema):
@@ -141,6 +148,11 @@ def _bad(error: ValidationError):
     return Status(400, bad_request(error))
 
 
+def _conflict(stale: StaleVersion, theirs: dict, payload: Schema):
+    """409 with the stored version and what the writer sent (never saved over a colleague's version)."""
+    return Status(409, {"detail": stale.messages[0], "theirs": theirs, "yours": payload.dict()})
+
+
 def _membership(membership_id):
     if membership_id is None:
         return None
@@ -227,12 +239,15 @@ def remove_member(request, case_id: Id, member_id: Id):
     return _team_out(case)
 
 
-@router.put("/cases/{case_id}/team/purpose", response={200: TeamOut, 400: Error, 404: Error},
+@router.put("/cases/{case_id}/team/purpose", response={200: TeamOut, 400: Error, 404: Error, 409: Conflict},
             summary="チームの目的と目標を書く")
 def set_purpose(request, case_id: Id, payload: PurposeIn):
     m, case = _managed_case(request, case_id)
     try:
-        actions.do_set_purpose(request=request, membership=m, case=case, purpose=payload.purpose, goals=payload.goals)
+        actions.do_set_purpose(request=request, membership=m, case=case, purpose=payload.purpose, goals=payload.goals,
+                               version=payload.version)
+    except StaleVersion as stale:
+        return _conflict(stale, _team_out(case), payload)
     except ValidationError as error:
         return _bad(error)
     return _team_out(case)
@@ -278,7 +293,7 @@ def get_conference(request, conference_id: Id):
     return _conference_out(m, access.get_conference_for_user(m, conference_id), request)
 
 
-@router.put("/{conference_id}", response={200: ConferenceOut, 400: Error, 404: Error},
+@router.put("/{conference_id}", response={200: ConferenceOut, 400: Error, 404: Error, 409: Conflict},
             summary="会議の記録（議題・議事録・決定事項）を更新する")
 def update_conference(request, conference_id: Id, payload: ConferenceUpdate):
     m = _m(request)
@@ -286,6 +301,8 @@ def update_conference(request, conference_id: Id, payload: ConferenceUpdate):
     try:
         conference = actions.do_update_conference(request=request, membership=m, conference=conference,
                                                   data=payload.dict(), version=payload.version)
+    except StaleVersion as stale:
+        return _conflict(stale, _conference_out(m, stale.current, log=False), payload)
     except ValidationError as error:
         return _bad(error)
     return _conference_out(m, conference, log=False)

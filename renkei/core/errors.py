@@ -13,9 +13,11 @@ def server_error(request):
 
 
 def size_limit_text() -> str:
+    """The limit as a worker reads it: in MB (with the bytes) from 1 MB, in bytes below."""
     size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    megabytes = size / (1024 * 1024)
-    return f"{megabytes:g} MB（{size:,}バイト）"
+    if size < 1024 * 1024:
+        return f"{size:,}バイト"
+    return f"{size / (1024 * 1024):.4g} MB（{size:,}バイト）"
 
 
 def too_big_message() -> str:

@@ -68,7 +68,8 @@ def test_an_oversize_body_is_a_japanese_json_413(pref, client_for, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = client_for(pref.users.alice).post("/api/cases/persons", {"name": "あ" * 2000},
                                                  content_type="application/json")
-    is_error(response, 413, "送信されたデータが大きすぎます。")
+    is_error(response, 413, "送信された内容が大きすぎるため受け付けませんでした（上限 1,000バイト）。保存されていません。"
+                            "文章を分けて保存してください。")
 
 
 def test_unparsable_json_is_a_japanese_400(pref, client_for):
