@@ -13,6 +13,7 @@ from .access import events_visible_to, require_perm
 from .actions import log_event
 from .export import events_csv
 from .forms import AuditFilterForm
+from .labels import action_label
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
@@ -38,6 +39,8 @@ def event_list(request):
     form, events = _filtered(request)
     page = Paginator(events.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # the page as it was before this viewing is logged
+    for event in page.object_list:
+        event.label = action_label(event.action)
     log_event("audit.viewed", request=request, data={"filters": request.GET.dict(), "page": page.number},
               persons=_shown(page.object_list))
     query = request.GET.copy()

@@ -69,3 +69,12 @@ def test_person_report_of_another_organisations_person_is_404(pref, client_for):
     other = _person(pref, pref.orgs.wakaba, "若葉 花子")
     assert client_for(pref.users.bob).get(f"/audit/person/{other.pk}/").status_code == 404
     assert client_for(pref.users.bob).get("/audit/person/999999/").status_code == 404
+
+
+def test_the_viewer_and_its_csv_name_each_operation_in_japanese_beside_its_code(pref, client_for):
+    log_event("staff.created", actor=pref.users.bob, organisation=pref.orgs.aoba)
+    client = client_for(pref.users.bob)
+    page = client.get("/audit/").content.decode()
+    assert "職員の登録<br><small><code>staff.created</code></small>" in page
+    csv = client.get("/audit/export.csv").content.decode("utf-8-sig")
+    assert "操作,操作コード" in csv and "職員の登録,staff.created" in csv
