@@ -2,10 +2,12 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from renkei.accounts.models import Organisation, User
 from renkei.cases import reference as case_reference
 from renkei.cases.forms import DateTimeLocalInput
+from renkei.core.dates import wareki
 from renkei.core.forms import Form
 
 from . import reference
@@ -104,7 +106,7 @@ class AgreementForm(Form):
     def __init__(self, conferences, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["conference"].queryset = conferences
-        self.fields["conference"].label_from_instance = lambda c: f"{c.kind_name} {c.starts_at:%Y-%m-%d} {c.title}"
+        self.fields["conference"].label_from_instance = lambda c: f"{c.kind_name} {wareki(timezone.localtime(c.starts_at))} {c.title}"
 
 
 class ReviewForm(Form):
@@ -162,7 +164,7 @@ class AssignForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["supporters"].queryset = supporters
         self.fields["supporters"].label_from_instance = lambda s: (
-            f"{s.name}（研修修了 {s.trained_on.isoformat() if s.trained_on else '未修了'}"
+            f"{s.name}（研修修了 {wareki(s.trained_on) if s.trained_on else '未修了'}"
             f"{'・守秘誓約あり' if s.secrecy_pledged else '・守秘誓約なし'}）")
 
 
