@@ -328,7 +328,7 @@ def test_scenario_2_and_5_from_the_health_centre_to_the_owners_and_the_visit_rep
     omain.get_by_label("ピア エリン").check()  # before the wish is confirmed: refused
     omain.get_by_label("訪問 次郎").check()
     omain.get_by_role("button", name="選任する").click()
-    expect(office.get_by_text("本人の意向を確認した日と方法を記録してから")).to_be_visible()
+    expect(office.get_by_role("alert").get_by_text("本人の意向を確認した日と方法を記録してから")).to_be_visible()
     omain.get_by_label("確認の方法").select_option(label="電話")
     omain.get_by_label("本人の意向（確認した内容）").fill("病棟の電話で本人と話し、訪問支援員の面会を希望すると確認。")
     omain.get_by_role("button", name="意向の確認を記録").click()

@@ -84,7 +84,7 @@ def test_visit_support_request_goes_from_intake_to_report(transactional_db, pref
     page.get_by_label("ピア エリン").check()
     page.get_by_label("訪問 次郎").check()
     page.get_by_role("button", name="選任する").click()
-    expect(page.get_by_text("本人の意向を確認した日と方法を記録してから")).to_be_visible()
+    expect(page.get_by_role("alert").get_by_text("本人の意向を確認した日と方法を記録してから")).to_be_visible()
 
     page.get_by_label("確認の方法").select_option(label="電話")
     page.get_by_label("本人の意向（確認した内容）").fill("訪問支援員の面会を希望すると明言。")
