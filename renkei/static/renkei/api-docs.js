@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var body = document.querySelector("body").dataset;
-  var config = JSON.parse(document.getElementById("swagger-settings").textContent);
+  var config = JSON.parse(body.swaggerSettings);  /* an attribute, not an inline <script> block */
   config.dom_id = "#swagger-ui";
   config.validatorUrl = null;
   config.presets = [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset];
