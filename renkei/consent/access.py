@@ -2,7 +2,7 @@
 another organisation see a person, and how much of them (scopes, per field group).
 
 Public interface (other apps call these): `active_consents`, `sharing_basis`, `scopes_shared_with`,
-`basis_label`, `read_context`. The grants registered with `renkei.cases.access.register_grant` (see
+`basis_label`. The grants registered with `renkei.cases.access.register_grant` (see
 apps.py) use the same querysets, so pages, API, search and exports agree. Withdrawal and expiry take
 effect at once: the grants' results are reused across requests only while none of the tables they
 read has changed and no time boundary (`next_time_boundary`, local midnight) has passed — see
@@ -298,21 +298,6 @@ def basis_label(membership, person, scope: str = BASIC) -> str:
         return ""
     source = _source_for(membership, person, scope)
     return source.legal_basis_label if source is not None else ""
-
-
-def read_context(membership, person, groups, action: str) -> tuple[str, list[str], str]:
-    """For the audit entry of a read: the action (prefixed `breakglass.` when seen only through an
-    emergency access, so the audit viewer highlights it), the field groups actually visible, and the
-    legal basis ("" inside one's own organisation)."""
-    if membership is None or person is None or _is_own(membership, person):
-        return action, list(groups), ""
-    visible = scopes_shared_with(membership, person)
-    seen = [g for g in groups if g in visible] or list(groups)
-    scope = next((g for g in seen if g != BASIC), seen[0] if seen else BASIC)
-    basis = basis_label(membership, person, scope)
-    if basis.startswith("breakglass:"):
-        action = f"breakglass.{action}"
-    return action, seen, basis
 
 
 # --- the consent register itself --------------------------------------------------------------------------
