@@ -37,7 +37,7 @@ def test_text_over_the_request_limit_is_kept_as_a_draft_and_cleared_after_saving
         expect(counter).to_have_text(f"{len(text) + text.count(chr(10)):,} / 100,000文字")
         page.locator("#entry-form").get_by_role("button", name="記録を追加").click()
         expect(page.get_by_role("heading", name="送信内容が大きすぎます")).to_be_visible()
-        expect(page.get_by_role("alert")).to_contain_text("上限 0.0078125 MB")
+        expect(page.get_by_role("alert")).to_contain_text("上限 8,192バイト")
         assert "Bad Request" not in page.content()
 
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
