@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "renkei.accounts.middleware.LoginRequiredMiddleware",
     "renkei.accounts.middleware.ActiveMembershipMiddleware",
+    "renkei.cases.middleware.GrantsPerRequestMiddleware",
     "renkei.core.middleware.QueryControlCharacterMiddleware",
 ]
 
@@ -185,8 +186,11 @@ TRUSTED_PROXY_COUNT = max(1, env_int("TRUSTED_PROXY_COUNT", 1))
 # Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_ABSOLUTE_HOURS after login however busy.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The last activity is written at most once per SESSION_TOUCH_SECONDS (not on every request); the stored
+# session outlives the idle limit by that interval so that the idle check, not the row's expiry, ends it.
+SESSION_TOUCH_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_TOUCH_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

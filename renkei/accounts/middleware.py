@@ -66,7 +66,11 @@ def session_end_reason(request) -> str | None:
     now = timezone.now()
     session = request.session
     last_seen, started = session.get(SESSION_LAST_SEEN_KEY), session.get(SESSION_STARTED_KEY)
-    session[SESSION_LAST_SEEN_KEY] = now.isoformat()
+    # The session is written only when its last activity moves by SESSION_TOUCH_SECONDS: one write per
+    # worker per minute instead of one per request (each write is a transaction, and on SQLite it takes
+    # the database's one write lock). The idle limit is therefore kept to within that interval.
+    if not last_seen or (now - datetime.fromisoformat(last_seen)).total_seconds() >= settings.SESSION_TOUCH_SECONDS:
+        session[SESSION_LAST_SEEN_KEY] = now.isoformat()
     if not started:  # a session from before the lifetime was recorded: it counts from now
         session[SESSION_STARTED_KEY] = started = now.isoformat()
     if (now - datetime.fromisoformat(started)).total_seconds() > settings.SESSION_ABSOLUTE_HOURS * 3600:

@@ -25,11 +25,52 @@ def test_activity_keeps_the_session_alive(pref, client_for, settings, monkeypatc
         assert client.get("/").status_code == 200
 
 
-def test_session_cookie_age_follows_the_idle_setting():
+def test_the_stored_session_outlives_the_idle_limit_by_the_touch_interval():
     from renkei import settings as real
 
-    assert real.SESSION_COOKIE_AGE == real.SESSION_IDLE_MINUTES * 60
-    assert real.SESSION_SAVE_EVERY_REQUEST is True
+    assert real.SESSION_COOKIE_AGE == real.SESSION_IDLE_MINUTES * 60 + real.SESSION_TOUCH_SECONDS
+    assert real.SESSION_SAVE_EVERY_REQUEST is False
+
+
+def _session_writes(queries) -> int:
+    return sum(1 for q in queries if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"])
+
+
+def test_a_busy_worker_writes_the_session_once_per_touch_interval(pref, client_for, settings, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SESSION_IDLE_MINUTES, settings.SESSION_TOUCH_SECONDS = 30, 60
+    client = client_for(pref.users.alice)
+    start = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: start)
+    client.get("/accounts/password/")
+    for seconds in (1, 30, 59):
+        moment = start + dt.timedelta(seconds=seconds)
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/accounts/password/").status_code == 200
+        assert _session_writes(ctx.captured_queries) == 0, seconds
+    moment = start + dt.timedelta(seconds=61)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/accounts/password/").status_code == 200
+    assert _session_writes(ctx.captured_queries) == 1
+
+
+def test_idleness_counts_from_the_last_request_within_the_touch_interval(pref, client_for, settings, monkeypatch):
+    settings.SESSION_IDLE_MINUTES, settings.SESSION_TOUCH_SECONDS = 30, 60
+    client = client_for(pref.users.alice)
+    start = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: start)
+    client.get("/")
+    moment = start + dt.timedelta(seconds=50)  # not written: the last activity on record is `start`
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert client.get("/").status_code == 200
+    moment = start + dt.timedelta(minutes=30, seconds=30)  # 30 min 30 s after the one on record
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    response = client.get("/")
+    assert response.status_code == 302 and "ended=idle" in response.url
 
 
 def test_first_login_forces_a_password_change(pref, client_for):
