@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from renkei.accounts.models import Membership, Organisation, User
@@ -432,13 +433,22 @@ def due_reviews(plans, today=None) -> list[dict]:
     with no review recorded for them."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=reference.plan_rules()["reminder_days_before"])
+    plans = list(plans.exclude(status="handed_over"))
+    if not plans:
+        return []
+    ids = [plan.pk for plan in plans]
+    # Three queries for any number of plans: the plans, their current versions' review dates, the reviews done.
+    dates = {plan_id: review_dates for plan_id, number, review_dates in PlanVersion.objects.filter(
+        plan_id__in=ids, plan__current_number=F("number")).values_list("plan_id", "number", "review_dates")}
+    done: dict[int, set] = {}
+    for plan_id, day in PlanReview.objects.filter(plan_id__in=ids).exclude(scheduled_for=None).values_list(
+            "plan_id", "scheduled_for"):
+        done.setdefault(plan_id, set()).add(day)
     out = []
-    for plan in plans.exclude(status="handed_over"):
-        current = plan.current
-        done = set(plan.reviews.exclude(scheduled_for=None).values_list("scheduled_for", flat=True))
-        for text in current.review_dates if current else []:
+    for plan in plans:
+        for text in dates.get(plan.pk) or []:
             day = dt.date.fromisoformat(text)
-            if day <= horizon and day not in done:
+            if day <= horizon and day not in done.get(plan.pk, ()):
                 out.append({"plan": plan, "date": day, "overdue": day < today})
     return sorted(out, key=lambda r: r["date"])
 

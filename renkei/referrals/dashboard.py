@@ -10,11 +10,11 @@ def panels(request) -> list[dict]:
     if m is None:
         return out
     if access.can_respond(m):
-        received = inbox.received(m)
+        received = inbox.received(m, closed=False)
         out.append({"title": "連携依頼の受信箱", "template": "referrals/panels/inbox.html", "order": 12,
                     "received": received})
     if access.can_send(m):
-        sent = inbox.sent(m)
+        sent = inbox.sent(m, closed=False)
         chains = tarai.flagged_chains(m)
         if not m.has_perm("staff.manage"):
             chains = [c for c in chains if any(r.requester_id == m.user.pk or r.case.lead_id == m.user.pk
