@@ -1,5 +1,6 @@
 """Directory search: name (kana/width-insensitive), service kind, area, open now, accepting referrals."""
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -63,9 +64,21 @@ def for_listing(queryset):
     )
 
 
-def search_services(membership, *, q: str = "", kind=None, area=None, open_now: bool = False,
-                    accepting: bool = False, at=None) -> list:
-    """Services visible to the member, filtered; ordered by organisation then service name."""
+PAGE_SIZE = 50  # services per page of results
+
+
+def search_page(membership, page=None, per_page: int | None = None, **filters):
+    """One page (`django.core.paginator.Page`) of `search_services`: only that page's services are built with
+    their hours, areas, capacities and kinds — the SQL count and slice come first — unless a filter that is
+    read from those (open now, accepting) needs every service. An odd page number gives the nearest page."""
+    per_page = per_page or PAGE_SIZE
+    if filters.get("open_now") or filters.get("accepting"):
+        return Paginator(search_services(membership, **filters), per_page).get_page(page)
+    narrowing = {k: filters[k] for k in ("q", "kind", "area") if k in filters}
+    return Paginator(_ordered(membership, **narrowing), per_page).get_page(page)
+
+
+def _ordered(membership, *, q: str = "", kind=None, area=None):
     qs = services_visible_to(membership).exclude(status="defunct")
     folded = fold_kana(q)
     if folded:
@@ -75,7 +88,13 @@ def search_services(membership, *, q: str = "", kind=None, area=None, open_now: 
     if area is not None:
         qs = qs.filter(Q(service_areas__area=area) | Q(service_areas__area__type__code="prefecture"))
     qs = qs.select_related(None).select_related("organization").only(*LISTED_FIELDS)
-    results = list(for_listing(qs.distinct()).order_by("organization__name_folded", "name_folded", "id"))
+    return for_listing(qs.distinct()).order_by("organization__name_folded", "name_folded", "id")
+
+
+def search_services(membership, *, q: str = "", kind=None, area=None, open_now: bool = False,
+                    accepting: bool = False, at=None) -> list:
+    """Services visible to the member, filtered; ordered by organisation then service name."""
+    results = list(_ordered(membership, q=q, kind=kind, area=area))
     moment = at or timezone.now()
     if open_now:
         results = [s for s in results if hours.service_open_at(s, moment)]

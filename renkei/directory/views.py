@@ -20,7 +20,7 @@ from .access import (
 from .forms import ImportForm, MatchForm, OrganizationForm, ScheduleForm, SearchForm, ServiceForm
 from .guidance_link import guideline_recommendations
 from .importer import DirectoryImportError
-from .search import accepting_referrals, search_services, with_details
+from .search import accepting_referrals, search_page, with_details
 
 
 def _rows(services, moment):
@@ -31,14 +31,17 @@ def _rows(services, moment):
 
 def search(request):
     require_perm(request, "directory.view")
-    form = SearchForm(request.GET or None)
-    rows, moment = [], timezone.now()
-    if form.is_valid() or not request.GET:
-        data = form.cleaned_data if request.GET else {}
-        rows = _rows(search_services(request.membership, q=data.get("q", ""), kind=getattr(data.get("kind"), "pk", None),
-                                     area=data.get("area"), open_now=data.get("open_now", False),
-                                     accepting=data.get("accepting", False), at=moment), moment)
-    context = {"form": form, "rows": rows, "now": moment,
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    form = SearchForm(filters or None)
+    rows, page, moment = [], None, timezone.now()
+    if form.is_valid() or not filters:
+        data = form.cleaned_data if filters else {}
+        page = search_page(request.membership, request.GET.get("page"), q=data.get("q", ""),
+                           kind=getattr(data.get("kind"), "pk", None), area=data.get("area"),
+                           open_now=data.get("open_now", False), accepting=data.get("accepting", False), at=moment)
+        rows = _rows(page.object_list, moment)
+    context = {"form": form, "rows": rows, "page": page, "query": filters.urlencode(), "now": moment,
                "can_import": request.membership.has_perm("directory.edit"),
                "editable": organizations_editable_by(request.membership)}
     template = "directory/_results.html" if request.htmx else "directory/search.html"
