@@ -38,7 +38,7 @@ lint: setup
 test: setup
 	$(PY) -m ruff check renkei tests
 	$(PY) manage.py makemigrations --check --dry-run -v 0
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --durations=25 $(PYTEST_ARGS)
 
 test-sqlite:
 	$(MAKE) test DB=sqlite
