@@ -125,6 +125,9 @@ TEMPLATES = [
     }
 ]
 
+# Widgets rendered in Python with the templates' markup (a select of 60 options was 60 template renders).
+FORM_RENDERER = "renkei.core.renderer.Renderer"
+
 # --- database ------------------------------------------------------------------------------------
 # Persistent connections: each server thread keeps its connection for CONN_MAX_AGE seconds instead of
 # opening one per request (a PostgreSQL connection costs a fork and authentication on the server); the
