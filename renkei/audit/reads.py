@@ -62,18 +62,11 @@ def _own(membership, persons: list, ids: list[int]) -> set[int]:
     return own
 
 
-def _narrow(source_qs):
-    """A sharing source read only for its basis label (`legal_basis_label`: its id and, where it has one, its
-    legal basis) and its person: no related rows (the wide joins cost more to build than to run)."""
-    names = {f.name for f in source_qs.model._meta.concrete_fields}
-    return source_qs.select_related(None).only("id", "person_id", *(["legal_basis"] if "legal_basis" in names else []))
-
-
 def read_bases(membership, persons: Iterable, groups: Iterable[str]) -> dict[int, tuple[list[str], str]]:
     """For each person seen through sharing (not the own organisation's): (the field groups of `groups`
     visible to the member, the legal basis). Own persons are left out: their groups are `groups` and
     their basis "". Queries: one for the case teams when a person is not the organisation's own, then
-    one for break-glass and two per field group for the persons shared."""
+    one for break-glass and two for the consents and disclosures of the persons shared."""
     from renkei.consent import access as sharing
     from renkei.consent.access import BASIC
 
@@ -87,19 +80,11 @@ def read_bases(membership, persons: Iterable, groups: Iterable[str]) -> dict[int
     if not shared:
         return {}
     glass: dict[int, str] = {}
-    for access in _narrow(sharing.active_breakglass(membership)).filter(person_id__in=shared).order_by(
-            "-started_at", "-id"):
+    for access in (sharing.active_breakglass(membership).select_related(None).only("id", "person_id", "legal_basis")
+                   .filter(person_id__in=shared).order_by("-started_at", "-id")):
         glass.setdefault(access.person_id, access.legal_basis_label)
     # per field group: {person id: the consent (preferred) or disclosure that shows it}
-    sources: dict[str, dict[int, str]] = {}
-    for group in groups:
-        found: dict[int, str] = {}
-        through = sharing._shared_sources(membership, group)
-        if through is not None:
-            for source_qs in reversed(through):  # consents last, so that they win over disclosures
-                for source in _narrow(source_qs).filter(person_id__in=shared).order_by("valid_until", "id"):
-                    found[source.person_id] = source.legal_basis_label
-        sources[group] = found
+    sources = sharing.sources_by_scope(membership, shared, groups)
     out = {}
     for pk in shared:
         if pk in glass:

@@ -145,6 +145,29 @@ def _shared_sources(membership, scope):
     return consents, disclosures
 
 
+def sources_by_scope(membership, person_ids, scopes) -> dict[str, dict[int, str]]:
+    """For the audit of a read: {scope: {person id: basis label}} of the consents (preferred) and legal-basis
+    disclosures through which `membership` sees each of `scopes` of `person_ids` — two queries for any
+    number of scopes (each source's scopes are compared here), each reading only the source's id, legal
+    basis and scopes. A scope the member's role may not see through sharing has no entry."""
+    reach = reference.reach_for(membership)
+    allowed = [scope for scope in scopes if _reach_allows(reach, scope)]
+    found: dict[str, dict[int, str]] = {scope: {} for scope in scopes}
+    if not allowed or not person_ids:
+        return found
+    consents = _consents_for(membership, reach, None)
+    sources = [active_disclosures(None, membership.organisation)] if reach["disclosures"] else []
+    sources.append(consents)  # last, so that a consent wins over a disclosure
+    for source_qs in sources:
+        fields = ["id", "person_id", "scope_index"] + (["legal_basis"] if source_qs.model is Disclosure else [])
+        for source in (source_qs.select_related(None).only(*fields).filter(person_id__in=person_ids)
+                       .order_by("valid_until", "id")):
+            for scope in allowed:
+                if f"|{scope}|" in source.scope_index:
+                    found[scope][source.person_id] = source.legal_basis_label
+    return found
+
+
 def _owned_by(source_qs, person_field: str, org_field: str) -> Exists:
     return Exists(source_qs.filter(person=OuterRef(person_field), owner=OuterRef(org_field)))
 
