@@ -10,7 +10,10 @@ conference records, a support team's purpose …):
 - the refused form keeps the version it was opened on, so pressing 保存 again is refused again;
 - the worker takes the stored version explicitly with the conflict panel's button (`TAKE_FIELD`): the
   form is shown again, still with everything typed, now based on the version seen (`rebase`), and
-  only then a save is accepted.
+  only then a save is accepted;
+- when the stored version ends the record (a consent's withdrawal, recorded first by a colleague),
+  nothing is left to save: the panel (`final`) shows both, so what was typed is not lost, without the
+  take button.
 """
 
 import datetime as dt
@@ -100,6 +103,7 @@ class Conflict:
     version: int
     label: str
     taken: bool = False
+    final: bool = False
     rows: list = field(default_factory=list)
 
     @property
@@ -178,10 +182,11 @@ def _marked(a: str, b: str) -> tuple[str, str]:
 
 
 def conflict(form, theirs: dict, version: int, *, label: str | None = None, taken: bool = False,
-             fields=None) -> Conflict:
+             final: bool = False, fields=None) -> Conflict:
     """The stored version (`theirs`: field name → stored value, as the form's initial data) against
-    the worker's input in the bound `form`, one row per visible field, differences marked."""
-    result = Conflict(version=version, label=label or f"第{version}版", taken=taken)
+    the worker's input in the bound `form`, one row per visible field, differences marked. `final`: the
+    stored version leaves nothing to save (no take button)."""
+    result = Conflict(version=version, label=label or f"第{version}版", taken=taken, final=final)
     for name in fields or [n for n in form.fields if n in theirs]:
         form_field = form.fields[name]
         if isinstance(form_field.widget, forms.HiddenInput):

@@ -103,6 +103,35 @@ def get_case_team_access(m, case_id) -> TeamAccess:
     raise Http404
 
 
+@dataclass
+class EndedAccess:
+    case: Case
+    member: TeamMember
+    ended: object  # lapse.Ended: when and why the team consent stopped reaching the member
+
+
+def get_ended_team_access(m, case_id) -> EndedAccess:
+    """The member's view of a team page they no longer see: `m` is an active member of the case's team whom
+    a team consent reached and who, since it ended, sees the person through nothing else. Only the case
+    number, the holder and how the access ended are shown (what the notice already told them). 404 for
+    everyone else, alike for missing and forbidden."""
+    from . import lapse
+
+    if not may_attend(m):
+        raise Http404
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    member = (active_team_members(m).filter(team__case_id=case_id, user__isnull=False)
+              .select_related("team__case__organisation", "team__case__lead", "team__case__person", "organisation")
+              .first())
+    ended = lapse.ended_for(member.team, [member]).get(member.pk) if member is not None else None
+    if ended is None:
+        raise Http404
+    return EndedAccess(member.team.case, member, ended)
+
+
 def team_of(case) -> SupportTeam | None:
     return SupportTeam.objects.filter(case=case).first()
 

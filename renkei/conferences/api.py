@@ -14,7 +14,7 @@ from renkei.cases.versioning import StaleVersion
 from renkei.core.api_errors import Conflict, Error, bad_request
 from renkei.core.api_types import Date, DateTime, Id, Text, codes
 
-from . import access, actions, reference
+from . import access, actions, lapse, reference
 from .access import MINUTES
 from .models import Attendee, Conference, TeamMember
 
@@ -27,6 +27,15 @@ def _codes(choices):
     return codes(code for code, _label in choices)
 
 
+class AccessEndedOut(Schema):
+    """A member from another organisation whom the team consent reached and who no longer sees the person."""
+
+    at: dt.datetime
+    cause: str
+    cause_name: str
+    consent_id: int
+
+
 class MemberOut(Schema):
     id: int
     name: str
@@ -35,6 +44,7 @@ class MemberOut(Schema):
     role: str
     role_name: str
     acknowledged: bool
+    access_ended: AccessEndedOut | None = None
 
 
 class TeamOut(Schema):
@@ -162,14 +172,22 @@ def _membership(membership_id):
     return m
 
 
+def _ended_out(ended):
+    return None if ended is None else {"at": ended.at, "cause": ended.cause, "cause_name": ended.cause_name,
+                                       "consent_id": ended.consent.pk}
+
+
 def _team_out(case):
     team = access.team_of(case)
-    members = team.members.filter(removed_at__isnull=True).select_related("user", "organisation") if team else []
+    members = list(team.members.filter(removed_at__isnull=True).select_related("user", "organisation")) if team \
+        else []
+    ended = lapse.ended_for(team, members) if team else {}
     return {"case_id": case.pk, "case_number": case.number, "purpose": team.purpose if team else "",
             "goals": team.goals if team else "", "purpose_version": team.purpose_version if team else 0,
             "members": [{"id": tm.pk, "name": tm.display_name, "organisation": tm.organisation_name,
                          "user_id": tm.user_id, "role": tm.role, "role_name": tm.role_name,
-                         "acknowledged": tm.has_acknowledged} for tm in members]}
+                         "acknowledged": tm.has_acknowledged, "access_ended": _ended_out(ended.get(tm.pk))}
+                        for tm in members]}
 
 
 def _item_out(item):
@@ -202,6 +220,8 @@ def _conference_out(m, conference, request=None, log=True):
 def get_team(request, case_id: Id):
     m = _m(request)
     ta = access.get_case_team_access(m, case_id)
+    if (team := access.team_of(ta.case)) is not None:
+        lapse.check(team)  # a team consent past its date is told on read too
     actions.log_read(request, m, "team.viewed", ta.case, ta.case.person, [BASIC])
     return _team_out(ta.case)
 

@@ -13,3 +13,8 @@ class ConferencesConfig(AppConfig):
         from . import access
 
         access.register()  # the support-team grants, with the cases access layer
+        from renkei.consent import ending
+
+        from . import lapse
+
+        ending.on_basis_ended(lapse.on_basis_ended)  # a withdrawn team consent is told to the team

@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 
 from renkei.cases import versioning
 from renkei.cases.access import BASIC
+from renkei.consent import access as consent_access
 from renkei.core import refused
 from renkei.core.pdf import pdf_response, render_pdf
 
-from . import access, actions, reference
+from . import access, actions, lapse, reference
 from .access import MINUTES
 from .forms import (
     ActionItemForm,
@@ -59,16 +60,35 @@ def _team_context(request, m, ta):
     team = access.team_of(ta.case)
     members = list(team.members.select_related("user", "organisation").filter(removed_at__isnull=True)) if team \
         else []
+    ended = lapse.ended_for(team, members) if team else {}
+    for tm in members:  # whose access ended with the team consent: when, why (renkei.conferences.lapse)
+        tm.access_ended = ended.get(tm.pk)
     me = next((tm for tm in members if tm.user_id == m.user_id and tm.organisation_id == m.organisation_id), None)
     return {"case": ta.case, "person": ta.case.person, "team": team, "members": members, "me": me,
             "can_manage": ta.can_manage, "full": ta.full,
+            "ended_members": [tm for tm in members if tm.access_ended],
+            "may_record_consent": ta.full and consent_access.may_share(m, ta.case.person),
             "events": team.events.select_related("by")[:50] if team else [],
             "conferences": access.conferences_visible_to(m).filter(case=ta.case)}
 
 
+def _team_ended(request, m, case_id):
+    """The member's view of a team whose consent no longer reaches them: when and why, and what next."""
+    ea = access.get_ended_team_access(m, case_id)
+    lapse.check(ea.member.team)
+    actions.log_read(request, m, "team.access_ended_viewed", ea.case, ea.case.person, [BASIC])
+    return render(request, "conferences/team_ended.html", {"case": ea.case, "member": ea.member,
+                                                           "ended": ea.ended})
+
+
 def team(request, case_id):
     m = _m(request)
-    ta = access.get_case_team_access(m, case_id)
+    try:
+        ta = access.get_case_team_access(m, case_id)
+    except Http404:
+        return _team_ended(request, m, case_id)
+    if (team := access.team_of(ta.case)) is not None:
+        lapse.check(team)  # a team consent past its date is told on read too
     actions.log_read(request, m, "team.viewed", ta.case, ta.case.person, [BASIC])
     context = _team_context(request, m, ta)
     if ta.can_manage:

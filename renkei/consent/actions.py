@@ -15,6 +15,7 @@ from django.utils import timezone
 from renkei.accounts.models import Membership
 from renkei.audit.actions import log_event
 from renkei.cases.access import BASIC
+from renkei.cases.versioning import StaleVersion, parse_version, save_versioned
 from renkei.core import attachments
 from renkei.core.dates import wareki
 
@@ -134,13 +135,30 @@ def do_record_consent(*, request, membership, person, recipient_kind, purpose, s
     return consent
 
 
+def _withdrawn_first(consent) -> StaleVersion:
+    """The refusal of a withdrawal based on an older version: what the colleague recorded first."""
+    if consent.withdrawn_at is not None:
+        at = timezone.localtime(consent.withdrawn_at)
+        what = (f"{wareki(at.date())} {at:%H:%M}に{consent.withdrawn_by}さんが撤回（{consent.withdrawal_method_name}）"
+                "を記録しています")
+    else:
+        what = "この同意の記録が変わっています"
+    return StaleVersion(consent, f"ほかの職員が先にこの同意を更新しました（{what}）。あなたの撤回は記録されていません。"
+                                 "両方の内容を確認してください。")
+
+
 @transaction.atomic
-def do_withdraw_consent(*, request, membership, consent, method, note="", at=None) -> Consent:
-    """Withdrawal takes effect at once: every grant reads the register on each request."""
+def do_withdraw_consent(*, request, membership, consent, version, method, note="", at=None) -> Consent:
+    """Withdrawal takes effect at once: every grant reads the register on each request. `version` is the
+    consent's version the worker's form or request was based on: a colleague's change (their withdrawal)
+    made since refuses this one (StaleVersion, nothing written) instead of recording it twice."""
     _require_manage(membership)
-    consent = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
+    consent = Consent.objects.select_related("person", "withdrawn_by").get(pk=consent.pk)
     _require_ender(membership, consent, "他の組織が得た同意は撤回の記録ができません。"
                                         "同意を得た組織か、本人の記録を登録した組織に連絡してください。")
+    expected = parse_version(version)
+    if consent.version != expected:
+        raise _withdrawn_first(consent)
     if consent.withdrawn_at is not None:
         raise ValidationError("この同意はすでに撤回されています。")
     if method not in dict(reference.withdrawal_method_choices()):
@@ -148,11 +166,14 @@ def do_withdraw_consent(*, request, membership, consent, method, note="", at=Non
     at = at or timezone.now()
     if at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError("撤回の日時が未来になっています。")
-    consent.withdrawn_at, consent.withdrawn_by = at, membership.user
-    consent.withdrawal_method, consent.withdrawal_note = method, (note or "").strip()
-    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_method", "withdrawal_note"])
+    try:
+        consent = save_versioned(consent, expected, {"withdrawn_at": at, "withdrawn_by": membership.user,
+                                                     "withdrawal_method": method,
+                                                     "withdrawal_note": (note or "").strip()}, touch=None)
+    except StaleVersion as stale:  # withdrawn by a colleague between the read above and this write
+        raise _withdrawn_first(stale.current) from None
     _log("consent.withdrawn", request, membership, consent, consent.person, [BASIC], consent.legal_basis_label,
-         {"recipient": consent.recipient_name, "method": method})
+         {"recipient": consent.recipient_name, "method": method, "version": consent.version})
     ending.basis_ended(request=request, membership=membership, cause="withdrawn", consent=consent)
     return consent
 

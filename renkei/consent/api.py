@@ -1,5 +1,6 @@
 """JSON API of the consent register: the same access and action functions as the pages.
-Missing and forbidden both answer 404; invalid input answers 400 with a Japanese message."""
+Missing and forbidden both answer 404; invalid input answers 400 with a Japanese message; a withdrawal
+based on an older version than the stored one answers 409 with both (renkei.cases.versioning)."""
 
 import datetime as dt
 from typing import Annotated
@@ -7,12 +8,13 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from renkei.accounts.models import Organisation, OrganisationType
 from renkei.audit import reads
 from renkei.cases.access import BASIC
-from renkei.core.api_errors import Error, bad_request
+from renkei.cases.versioning import StaleVersion
+from renkei.core.api_errors import Conflict, Error, bad_request
 from renkei.core.api_types import BirthDate, Date, DateTime, Days, Id, Text, codes
 
 from . import access, actions, breakglass, reference
@@ -45,6 +47,7 @@ class ConsentOut(Schema):
     withdrawn_at: dt.datetime | None
     withdrawal_method: str
     withdrawal_note: str
+    version: int
 
 
 class DisclosureOut(Schema):
@@ -88,6 +91,7 @@ class ConsentIn(Schema):
 
 
 class WithdrawIn(Schema):
+    version: Id
     method: codes(code for code, _ in reference.withdrawal_method_choices())
     note: Text(2000) = ""
 
@@ -139,7 +143,7 @@ def consent_out(c) -> dict:
             "valid_from": c.valid_from, "valid_until": c.valid_until, "method": c.method,
             "obtained_by": str(c.obtained_by), "obtained_at": c.obtained_at, "has_attachment": c.attachment_id is not None,
             "note": c.note, "status": c.status_name, "is_active": c.is_active, "withdrawn_at": c.withdrawn_at,
-            "withdrawal_method": c.withdrawal_method, "withdrawal_note": c.withdrawal_note}
+            "withdrawal_method": c.withdrawal_method, "withdrawal_note": c.withdrawal_note, "version": c.version}
 
 
 def disclosure_out(d) -> dict:
@@ -245,14 +249,17 @@ def get_consent(request, consent_id: Id):
     return consent_out(consent)
 
 
-@router.post("/consents/{consent_id}/withdraw", response={200: ConsentOut, 400: Error, 404: Error},
-             summary="同意の撤回を記録（直ちにすべての共有が止まる）")
+@router.post("/consents/{consent_id}/withdraw", response={200: ConsentOut, 400: Error, 404: Error, 409: Conflict},
+             summary="同意の撤回を記録（version 必須。直ちにすべての共有が止まる）")
 def withdraw_consent(request, consent_id: Id, payload: WithdrawIn):
     m = _manager(request)
     consent = access.get_managed_consent(m, consent_id)
     try:
-        consent = actions.do_withdraw_consent(request=request, membership=m, consent=consent, method=payload.method,
-                                              note=payload.note)
+        consent = actions.do_withdraw_consent(request=request, membership=m, consent=consent,
+                                              version=payload.version, method=payload.method, note=payload.note)
+    except StaleVersion as stale:
+        return Status(409, {"detail": stale.messages[0], "theirs": consent_out(stale.current),
+                            "yours": payload.dict()})
     except ValidationError as error:
         return _bad(error)
     return consent_out(consent)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from renkei.accounts.models import Organisation, OrganisationType
+from renkei.cases.forms import VersionedForm
 from renkei.conferences.models import SupportTeam
 from renkei.core import attachments
 from renkei.core.forms import Form
@@ -81,7 +82,9 @@ def _team_label(team) -> str:
     return f"ケース {team.case.number} の支援チーム（職員の構成員 {members}名）"
 
 
-class WithdrawForm(Form):
+class WithdrawForm(VersionedForm):
+    """The withdrawal, based on the consent's version the page was opened on (renkei.cases.versioning)."""
+
     method = forms.ChoiceField(label="撤回の方法", choices=reference.withdrawal_method_choices,
                                widget=forms.RadioSelect, error_messages={"required": "撤回の方法を選んでください。"})
     note = forms.CharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -5,6 +5,9 @@ of a consent are an organisation, an organisation type, or a support team (confe
 active staff members, each acting in the organisation of their team membership) — data/sharing.json
 `recipient_kinds`.
 `scope_index` ("|基本情報|相談・経過記録|") makes the scopes filterable on SQLite and PostgreSQL alike.
+A consent is not edited once recorded (a renewal is a new consent); its one change, the withdrawal, names
+the `version` it was based on (renkei.cases.versioning), so two workers recording it at once never both
+succeed.
 """
 
 from django.conf import settings
@@ -60,6 +63,7 @@ class Consent(ScopedRecord):
                                      related_name="+", verbose_name="撤回を記録した職員")
     withdrawal_method = models.CharField("撤回の方法", max_length=20, blank=True)
     withdrawal_note = models.TextField("撤回のメモ", blank=True)
+    version = models.PositiveIntegerField(default=1)  # saved only through renkei.cases.versioning
 
     class Meta:
         ordering = ["-valid_until", "-id"]

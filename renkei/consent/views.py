@@ -5,12 +5,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
 from renkei.audit import reads
+from renkei.cases import versioning
 from renkei.cases.access import BASIC
-from renkei.core import attachments
+from renkei.cases.versioning import StaleVersion
+from renkei.core import attachments, refused
 
 from . import access, actions, breakglass, reference
 from .forms import (
@@ -88,29 +91,55 @@ def consent_create(request, person_id):
     return render(request, "consent/consent_form.html", {"form": form, "person": person})
 
 
+def _withdrawal_values(consent) -> dict:
+    return {"method": consent.withdrawal_method, "note": consent.withdrawal_note, "version": consent.version}
+
+
+def _withdraw_conflict(form, consent):
+    """A withdrawal refused because a colleague recorded one first comes back (core/refused.py) based on
+    its old version: the stored withdrawal beside what was typed (renkei.cases.versioning). Once the
+    consent is withdrawn nothing is left to save (`final`: no take button)."""
+    if not form.is_bound or str(form["version"].value()) == str(consent.version):
+        return None
+    return versioning.conflict(form, _withdrawal_values(consent), consent.version,
+                               final=consent.withdrawn_at is not None)
+
+
 def consent_detail(request, consent_id):
     m = request.membership
     consent = access.get_consent_for_user(m, consent_id)
     _log_read(request, "consent.viewed", consent, consent.person)
     can_withdraw = (access.can_manage(m) and consent.withdrawn_at is None
                     and m.organisation_id in (consent.owner_id, consent.person.organisation_id))
+    withdraw_form = refused.restore(request, WithdrawForm(initial={"version": consent.version}))
     return render(request, "consent/consent_detail.html", {
         "consent": consent, "person": consent.person, "can_withdraw": can_withdraw,
-        "team_recipients": access.team_recipients(consent),
-        "withdraw_form": WithdrawForm(), "scope_info": {s["code"]: s for s in reference.scopes()}})
+        "team_recipients": access.team_recipients(consent), "withdraw_form": withdraw_form,
+        "conflict": _withdraw_conflict(withdraw_form, consent),
+        "scope_info": {s["code"]: s for s in reference.scopes()}})
 
 
 @require_POST
 def consent_withdraw(request, consent_id):
+    """Record the withdrawal. Refused (another worker recorded one first, or bad input), what was typed
+    comes back on the consent's page with the message (core/refused.py)."""
     m = request.membership
     consent = access.get_managed_consent(m, consent_id)
     form = WithdrawForm(request.POST)
+    page = reverse("consent:consent_detail", args=[consent.pk])
     try:
         if not form.is_valid():
-            raise ValidationError("撤回の方法を選んでください。")
-        actions.do_withdraw_consent(request=request, membership=m, consent=consent, **form.cleaned_data)
+            raise ValidationError("撤回の方法を選んでください。" if "method" in form.errors
+                                  else "版番号（version）が正しくありません。画面を読み込み直してください。")
+        d = form.cleaned_data
+        actions.do_withdraw_consent(request=request, membership=m, consent=consent, version=d["version"],
+                                    method=d["method"], note=d["note"])
+    except StaleVersion as stale:
+        messages.error(request, stale.messages[0])
+        refused.keep(request, form, page, stale)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        refused.keep(request, form, page, error)
     else:
         messages.success(request, f"同意の撤回を記録しました。{consent.recipient_name}は直ちに閲覧できなくなります。")
     return redirect("consent:consent_detail", consent.pk)

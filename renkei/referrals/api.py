@@ -78,6 +78,16 @@ class TransitionIn(Schema):
     expected_status: _codes("statuses") | None = None
 
 
+class RebaseIn(Schema):
+    """A new basis for a referral held because its basis ended (the same fields as the page's form)."""
+
+    basis: Literal["consent", "legal"]
+    consent_ids: Ids = []
+    legal_basis: Text.of(Referral, "legal_basis") = ""
+    justification: Text(2000) = ""
+    note: Text(2000) = ""
+
+
 class FiguresOut(Schema):
     organisation: str
     sent_to: int
@@ -166,6 +176,27 @@ def transition(request, referral_id: Id, payload: TransitionIn):
                                          to_status=payload.to_status, reason=payload.reason,
                                          reason_text=payload.reason_text, outcome=payload.outcome,
                                          note=payload.note, expected_status=payload.expected_status)
+    except ValidationError as error:
+        return Status(400, bad_request(error))
+    return _out(referral)
+
+
+@router.post("/{int:referral_id}/rebase", response={200: ReferralOut, 400: Error, 404: Error},
+             summary="共有の根拠が終了して保留中の依頼に新しい根拠を記録する（依頼元。有効な同意か法的根拠。"
+                     "依頼は保留前の状態に戻る）")
+def rebase(request, referral_id: Id, payload: RebaseIn):
+    """The page's next step (referrals:rebase) as an operation: only the sending organisation's staff who
+    may send (others, and a referral not visible, 404 alike); a basis that does not hold — a consent
+    withdrawn, expired or not covering the receiver or the scopes, a legal basis not usable between the
+    two — answers 400 in Japanese and changes nothing; a referral not on hold for its basis, 400."""
+    m = _m(request)
+    referral = access.get_referral_for_user(m, referral_id)
+    if access.side_of(m, referral) != reference.REQUESTER:
+        raise Http404
+    try:
+        referral = actions.do_rebase(request=request, membership=m, referral=referral, basis=payload.basis,
+                                     consent_ids=payload.consent_ids, legal_basis=payload.legal_basis,
+                                     justification=payload.justification, note=payload.note)
     except ValidationError as error:
         return Status(400, bad_request(error))
     return _out(referral)

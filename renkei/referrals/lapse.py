@@ -7,11 +7,9 @@ Three ways in, one function (`hold_for_basis`): the consent layer's `basis_ended
 early end of a disclosure, in the same transaction), the daily command `referrals_end_lapsed_bases`
 (expiry by the clock), and `check(referral)` when a referral is read.
 
-The same for support teams: when a consent naming a support team ends, the team's members from other
-organisations and the case lead are told that those members no longer see the person's data.
+The same for support teams, in their own app: renkei.conferences.lapse.
 """
 
-import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +18,7 @@ from renkei.audit.actions import log_event
 from renkei.cases.access import BASIC
 
 from . import notify, reference, sharing
-from .models import Notification, Referral, ReferralEvent
+from .models import Referral, ReferralEvent
 from .timeline import record_on_case
 
 PURPOSE = "連携依頼（共有の根拠の終了）"
@@ -107,61 +105,18 @@ def on_basis_ended(*, request, membership, consent=None, disclosure=None, cause:
         for referral in live:
             if consent.pk in (referral.consent_ids or []):
                 hold_for_basis(referral, cause, request=request, membership=membership)
-        if consent.recipient_kind == "support_team":
-            team_consent_ended(consent, cause, request=request, membership=membership)
     if disclosure is not None:
         for referral in live.filter(person_id=disclosure.person_id, basis="legal",
                                     disclosure_ref=str(disclosure.pk)):
             hold_for_basis(referral, "ended", request=request, membership=membership)
 
 
-def team_consent_ended(consent, cause: str, *, request=None, membership=None) -> int:
-    """Tell a support team's members from other organisations, and the case lead, that the team consent
-    ended (they no longer see the person's data through it). Idempotent per consent."""
-    from renkei.consent.access import team_recipients
-
-    team = consent.recipient_team
-    case = team.case
-    what = "撤回されました" if cause == "withdrawn" else "有効期限が切れました"
-    made = 0
-    others = [m for m in team_recipients(consent) if m.organisation_id != case.organisation_id]
-    for member in others:
-        made += notify.notify([member.user], organisation=member.organisation, kind="basis_ended",
-                              key=f"team-consent:{consent.pk}",
-                              message=f"支援チーム（ケース {case.number}）への同意#{consent.pk}が{what}。"
-                                      "本人の情報はこの同意では見られなくなりました")
-    if others:
-        names = "、".join(f"{m.user}（{m.organisation.name}）" for m in others)
-        made += notify.notify([case.lead], organisation=case.organisation, kind="basis_ended",
-                              key=f"team-consent:{consent.pk}",
-                              message=f"支援チーム（ケース {case.number}）への同意#{consent.pk}が{what}。"
-                                      f"{names}は本人の情報を見られなくなりました。必要なら新しい同意を記録してください")
-    if made:
-        actor = membership.user if membership is not None else None
-        log_event("team.consent_ended", request=request, actor=actor,
-                  organisation=membership.organisation if membership is not None else case.organisation,
-                  obj=consent, person=case.person, field_groups=[BASIC], purpose=PURPOSE,
-                  actor_label="" if actor else AUTOMATIC,
-                  data={"consent": consent.pk, "cause": cause, "members": [m.pk for m in others]})
-    return made
-
-
-def end_lapsed(today=None) -> int:
-    """The daily run: hold live referrals whose basis lapsed by the clock, and tell support teams whose
-    consent expired (within the last `window` days; earlier ones were told on earlier runs)."""
-    from renkei.consent.models import Consent
-
-    today = today or timezone.localdate()
+def end_lapsed() -> int:
+    """The daily run: hold live referrals whose basis lapsed by the clock."""
     held = 0
     for referral in Referral.objects.filter(status__in=reference.basis_hold()["from"]).exclude(
             status_reason__in=reference.basis_ended_reasons()).select_related("person", "to_organisation"):
         cause = sharing.end_cause(referral)
         if cause is not None and hold_for_basis(referral, cause):
             held += 1
-    window = today - dt.timedelta(days=30)
-    for consent in Consent.objects.filter(recipient_kind="support_team", withdrawn_at__isnull=True,
-                                          valid_until__lt=today, valid_until__gte=window).select_related(
-            "recipient_team__case__lead", "recipient_team__case__organisation", "recipient_team__case__person"):
-        if not Notification.objects.filter(key=f"team-consent:{consent.pk}").exists():
-            team_consent_ended(consent, "expired")
     return held

@@ -23,6 +23,15 @@ def _m(request):
     return m
 
 
+def _reader(request):
+    """Notices are read by whoever they were made for — also staff who neither send nor answer referrals
+    (a peer supporter told that a support team's consent ended); each sees only their own."""
+    m = getattr(request, "membership", None)
+    if m is None or not m.is_active:
+        raise Http404
+    return m
+
+
 def _messages(error: ValidationError) -> list[str]:
     return list(error.messages)
 
@@ -147,7 +156,7 @@ def case_referrals(request, case_id):
 
 
 def notifications(request):
-    m = _m(request)
+    m = _reader(request)
     items = list(access.notifications_for(m).select_related("referral")[:100])
     actions.log_listing(request, m, "referral.notifications_viewed", [n.referral for n in items if n.referral_id])
     return render(request, "referrals/notifications.html", {"items": items})
@@ -155,7 +164,7 @@ def notifications(request):
 
 @require_POST
 def notification_read(request, notification_id):
-    m = _m(request)
+    m = _reader(request)
     note = access.get_notification_for_user(m, notification_id)
     actions.do_mark_read(membership=m, notification=note)
     if note.referral_id and access.referrals_visible_to(m).filter(pk=note.referral_id).exists():

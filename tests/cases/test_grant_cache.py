@@ -72,6 +72,7 @@ def test_withdrawal_ends_access_at_once_with_the_cache_warm(pref, world, consent
     for _ in range(2):
         assert access.persons_visible_to(mallory).filter(pk=world["person"].pk).exists()
     consent_actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent,
+                                        version=consent.version,
                                         method="oral", note="電話で撤回の申し出")
     assert not access.persons_visible_to(mallory).filter(pk=world["person"].pk).exists()
 

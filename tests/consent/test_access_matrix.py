@@ -298,7 +298,8 @@ def setup_relationship(name, pref, world):
         return pref.users.dave, set()
     if name == "consent withdrawn":
         consent = _consent(pref, world, pref.orgs.vn, ["相談・経過記録"])
-        actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent, method="oral")
+        actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent,
+                                    version=consent.version, method="oral")
         return pref.users.dave, set()
     if name == "consent expired":
         consent = _consent(pref, world, pref.orgs.vn, ["相談・経過記録"])
@@ -338,7 +339,8 @@ def setup_relationship(name, pref, world):
         consent = _consent(pref, world, pref.orgs.wakaba, ["基本情報", "相談・経過記録"])
         Case.objects.create(organisation=pref.orgs.wakaba, person=world["person"], number="若葉-2026-0099",
                             number_year=2026, number_seq=99, lead=pref.users.mallory, created_by=pref.users.mallory)
-        actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent, method="oral")
+        actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent,
+                                    version=consent.version, method="oral")
         return pref.users.mallory, set()
     if name == "co-worker of another organisation's case":
         world["case"].co_workers.add(pref.users.sam)

@@ -114,7 +114,8 @@ def test_a_case_a_recipient_opened_earlier_grants_nothing_over_the_person(pref, 
                         number_seq=99, lead=pref.users.mallory, created_by=pref.users.mallory)
     mallory = pref.memberships.mallory
     assert not case_access.can_edit_object(mallory, person)
-    actions.do_withdraw_consent(request=None, membership=pref.memberships.hana, consent=consent, method="oral")
+    actions.do_withdraw_consent(request=None, membership=pref.memberships.hana, consent=consent,
+                                version=consent.version, method="oral")
     assert not case_access.persons_visible_to(mallory).filter(pk=person.pk).exists()
     client = client_for(pref.users.mallory)
     assert client.get(f"/api/cases/persons/{person.pk}").status_code == 404
@@ -141,7 +142,7 @@ def test_consents_a_recipient_recorded_earlier_grant_nothing_and_the_holder_ends
     register = hiro.get(f"/consent/persons/{person.pk}/").content.decode()
     assert f"/consent/{onward.pk}/" in register and "同意を得た組織: 若葉町" in register
     assert f"/consent/disclosures/{disclosed.pk}/end/" in register
-    withdrawn = hiro.post(f"/api/consent/consents/{onward.pk}/withdraw", {"method": "oral"},
+    withdrawn = hiro.post(f"/api/consent/consents/{onward.pk}/withdraw", {"method": "oral", "version": onward.version},
                           content_type="application/json")
     assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_at"]
     ended = hiro.post(f"/api/consent/disclosures/{disclosed.pk}/end", {"reason": "提供元が誤って記録"},
@@ -155,7 +156,8 @@ def test_after_the_holder_withdraws_nobody_it_shared_with_keeps_reading(pref, cl
     person, consent = shared
     mallory = client_for(pref.users.mallory)
     assert mallory.get(f"/cases/persons/{person.pk}/").status_code == 200
-    actions.do_withdraw_consent(request=None, membership=pref.memberships.hana, consent=consent, method="oral")
+    actions.do_withdraw_consent(request=None, membership=pref.memberships.hana, consent=consent,
+                                version=consent.version, method="oral")
     assert mallory.get(f"/cases/persons/{person.pk}/").status_code == 404
     assert mallory.get(f"/api/consent/persons/{person.pk}").status_code == 404
     assert Person.objects.filter(organisation=pref.orgs.wakaba).count() == 0

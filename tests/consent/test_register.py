@@ -54,11 +54,17 @@ def test_only_the_obtaining_organisation_records_a_withdrawal_and_only_once(pref
     consent = consent_to(world["person"], organisation=pref.orgs.vn)
     with pytest.raises(ValidationError, match="他の組織が得た同意"):
         actions.do_withdraw_consent(request=None, membership=pref.memberships.mallory, consent=consent,
-                                    method="oral")
-    actions.do_withdraw_consent(request=None, membership=pref.memberships.bob, consent=consent, method="written",
-                                note="本人から電話で撤回の申出")
+                                    version=consent.version, method="oral")
+    actions.do_withdraw_consent(request=None, membership=pref.memberships.bob, consent=consent,
+                                version=consent.version, method="written", note="本人から電話で撤回の申出")
+    with pytest.raises(ValidationError, match="ほかの職員が先にこの同意を更新しました"):
+        actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent,
+                                    version=consent.version, method="oral")
+    consent.refresh_from_db()
     with pytest.raises(ValidationError, match="すでに撤回"):
-        actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent, method="oral")
+        Consent.objects.filter(pk=consent.pk).update(version=1)  # a withdrawal recorded before versions
+        actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent,
+                                    version=1, method="oral")
     consent.refresh_from_db()
     assert consent.withdrawn_by == pref.users.bob and consent.status_name == "撤回済み"
     assert AuditEvent.objects.filter(action="consent.withdrawn", person_id=str(world["person"].pk)).count() == 1
@@ -89,7 +95,8 @@ def test_recording_and_withdrawing_through_the_pages(pref, client_for, world, se
     # withdraw
     detail = reverse("consent:consent_detail", args=[consent.pk])
     assert "撤回を記録する" in client.get(detail).content.decode()
-    response = client.post(reverse("consent:consent_withdraw", args=[consent.pk]), {"method": "oral"})
+    response = client.post(reverse("consent:consent_withdraw", args=[consent.pk]),
+                           {"method": "oral", "version": consent.version})
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
@@ -109,7 +116,8 @@ def test_the_partner_sees_the_consent_but_cannot_withdraw_it(pref, client_for, w
     client = client_for(pref.users.dave)
     page = client.get(reverse("consent:consent_detail", args=[consent.pk])).content.decode()
     assert "退院後の生活の支援のため" in page and "撤回を記録する" not in page
-    assert client.post(reverse("consent:consent_withdraw", args=[consent.pk]), {"method": "oral"}).status_code == 404
+    assert client.post(reverse("consent:consent_withdraw", args=[consent.pk]),
+                       {"method": "oral", "version": consent.version}).status_code == 404
 
 
 def test_consents_ending_soon_show_on_the_dashboard_and_the_person_page(pref, client_for, world, consent_to):
@@ -141,7 +149,7 @@ def test_the_api_records_reads_and_withdraws(pref, client_for, world):
     register = client_for(pref.users.dave).get(f"/api/consent/persons/{world['person'].pk}").json()
     assert register["shared_scopes"] == ["基本情報"] and register["consents"][0]["id"] == consent_id
     assert client.get("/api/consent/expiring").json()[0]["id"] == consent_id
-    response = client.post(f"/api/consent/consents/{consent_id}/withdraw", {"method": "oral"},
+    response = client.post(f"/api/consent/consents/{consent_id}/withdraw", {"method": "oral", "version": 1},
                            content_type="application/json")
     assert response.status_code == 200 and response.json()["is_active"] is False
     assert client_for(pref.users.dave).get(f"/api/consent/persons/{world['person'].pk}").status_code == 404

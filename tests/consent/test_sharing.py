@@ -85,7 +85,8 @@ def test_withdrawal_removes_access_on_the_next_request(pref, client_for, world, 
     consent = consent_to(world["person"], organisation=pref.orgs.vn, scopes=[RECORDS])
     client = client_for(pref.users.dave)
     assert client.get(person_url(world)).status_code == 200
-    actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent, method="oral")
+    actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent,
+                                version=consent.version, method="oral")
     assert client.get(person_url(world)).status_code == 404
     for url in record_urls(world):
         assert client.get(url).status_code == 404, url

@@ -99,7 +99,8 @@ def test_withdrawing_the_team_consent_ends_every_member_s_access_on_the_next_req
     consent = team_consent(pref, world, team)
     dave = client_for(pref.users.dave)
     assert dave.get(person_url(world)).status_code == 200
-    actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent, method="oral")
+    actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent,
+                                version=consent.version, method="oral")
     assert dave.get(person_url(world)).status_code == 404
     assert dave.get(reverse("consent:consent_detail", args=[consent.pk])).status_code == 404
 

@@ -84,6 +84,7 @@ def test_the_receiver_cannot_open_a_case_on_the_handed_over_person_itself(pref, 
 
 def test_starting_from_a_handed_over_plan_is_refused_without_consent(pref, handed_over, client_for):
     do_withdraw_consent(request=None, membership=pref.memberships.hana, consent=handed_over.handover_consent,
+                        version=handed_over.handover_consent.version,
                         method="oral", note="本人が撤回")
     with pytest.raises(ValidationError) as error:
         actions.do_continue_handed_over(request=None, membership=pref.memberships.mallory, plan=handed_over)

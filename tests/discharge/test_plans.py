@@ -149,7 +149,8 @@ def test_hand_over_needs_the_persons_consent_naming_the_new_area(pref, make_plan
     assert mallory.get(f"/cases/{plan.case_id}/").status_code == 404             # not the case records
     from renkei.consent.actions import do_withdraw_consent
 
-    do_withdraw_consent(request=None, membership=m, consent=consent, method="oral", note="本人が撤回")
+    do_withdraw_consent(request=None, membership=m, consent=consent,
+                        version=consent.version, method="oral", note="本人が撤回")
     assert mallory.get(f"/discharge/plans/{plan.pk}/").status_code == 404
 
 

@@ -31,6 +31,7 @@ def live(pref, net, case, consent_to, refer, move):
 
 def withdraw(pref, consent):
     return consent_actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent,
+                                               version=consent.version,
                                                method="oral", note="本人から電話で撤回の申出")
 
 

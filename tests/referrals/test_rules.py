@@ -127,6 +127,7 @@ def test_records_scope_opens_the_case_and_entries_and_withdrawal_closes_them(pre
     assert cases_access.cases_visible_to(net.ivy_m).filter(pk=case.pk).exists()
     assert cases_access.entries_visible_to(net.ivy_m).filter(case=case).exists()
     consent_actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=consent,
+                                        version=consent.version,
                                         method="oral")
     assert not cases_access.persons_visible_to(net.ivy_m).filter(pk=case.person_id).exists()
 

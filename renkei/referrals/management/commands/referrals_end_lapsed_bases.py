@@ -3,6 +3,7 @@ expired (run daily, after midnight)."""
 
 from django.core.management.base import BaseCommand
 
+from renkei.conferences import lapse as team_lapse
 from renkei.referrals.lapse import end_lapsed
 
 
@@ -12,4 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         held = end_lapsed()
+        told = team_lapse.end_lapsed()  # support teams are told in their own app (renkei.conferences.lapse)
         self.stdout.write(f"期限切れにより保留にした連携依頼: {held} 件")
+        self.stdout.write(f"支援チームへの同意の期限切れのお知らせ: {told} 件")
