@@ -78,6 +78,12 @@ def test_a_request_django_refuses_before_the_api_a_foreign_host_is_a_400_in_the_
     is_error(response, 400, "リクエストの形式が正しくないため受け付けませんでした。保存されていません。")
 
 
+def test_more_query_parameters_than_django_reads_are_a_japanese_400_not_a_500(pref, client_for, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    query = "&".join(f"p{i}=1" for i in range(21))
+    is_error(client_for(pref.users.alice).get(f"/api/cases/persons?{query}"), 400, "パラメータの数が多すぎます。")
+
+
 def test_a_write_without_the_csrf_token_is_a_japanese_json_403(pref):
     client = Client(enforce_csrf_checks=True)
     client.force_login(pref.users.alice)
