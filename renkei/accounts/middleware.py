@@ -5,13 +5,13 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from renkei.audit.actions import log_event
+from renkei.core.api_errors import error_response
 
 SESSION_MEMBERSHIP_KEY = "renkei_membership_id"
 SESSION_LAST_SEEN_KEY = "renkei_last_seen"
@@ -44,13 +44,13 @@ class LoginRequiredMiddleware:
         if request.path == reverse("accounts:logout"):
             ended = "logout"  # pressing ログアウト in a tab whose session had already ended
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": "ログインが必要です。"}, status=401)
+            return error_response(401)  # the API's one error shape (renkei.core.api_errors)
         query = {"ended": ended} if ended else {}
         if ended != "logout":
             query["next"] = request.get_full_path()
         login_url = reverse(settings.LOGIN_URL) + (f"?{urlencode(query)}" if query else "")
         if request.htmx:
-            response = JsonResponse({"detail": "ログインが必要です。"}, status=401)
+            response = error_response(401)
             response["HX-Redirect"] = reverse(settings.LOGIN_URL) + (f"?ended={ended}" if ended else "")
             return response
         return redirect(login_url)

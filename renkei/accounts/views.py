@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from renkei.audit.actions import client_ip, log_event
+from renkei.core import query
 
 from . import actions, throttle, twofactor
 from .access import get_membership_for_manager, memberships_visible_to, require_perm
@@ -35,6 +36,10 @@ SETUP_SECRET_KEY = "renkei_2fa_setup_secret"
 FAILED_MESSAGE = "ユーザーIDまたはパスワードが正しくありません。"
 
 
+LOGIN_ENDED = [("logout", "ログアウト"), ("idle", "一定時間操作なし"), ("lifetime", "ログインの有効時間の経過")]
+
+
+@query.reads(next=query.Text("移動先", max_length=8_000), ended=query.Choice("ログアウトの理由", LOGIN_ENDED))
 def login_view(request):
     if request.user.is_authenticated:
         return redirect("core:dashboard")
@@ -58,13 +63,13 @@ def login_view(request):
             elif twofactor.has_two_factor(user):
                 request.session[PENDING_USER_KEY] = user.pk
                 request.session[PENDING_AT_KEY] = timezone.now().isoformat()
-                request.session[PENDING_NEXT_KEY] = request.POST.get("next") or request.GET.get("next") or ""
+                request.session[PENDING_NEXT_KEY] = request.POST.get("next") or request.query.next
                 return redirect("accounts:login_otp")
             else:
-                return _complete_login(request, user, request.POST.get("next") or request.GET.get("next"))
+                return _complete_login(request, user, request.POST.get("next") or request.query.next)
     response = render(request, "accounts/login.html", {
-        "form": form, "error": error, "next": request.GET.get("next", ""),
-        "ended": request.GET.get("ended") if request.method == "GET" else None,
+        "form": form, "error": error, "next": request.query.next,
+        "ended": request.query.ended if request.method == "GET" else None,
         "lifetime_hours": settings.SESSION_ABSOLUTE_HOURS,
     })
     if failed_username:

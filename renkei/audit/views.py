@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from renkei.core import query
 from renkei.core.export import csv_response
 from renkei.core.pdf import pdf_response, render_pdf
 
@@ -35,19 +36,21 @@ def _shown(events) -> list[str]:
     return sorted({e.person_id for e in events if e.person_id})
 
 
+@query.reads(AuditFilterForm, page=query.Int("ページ", maximum=100_000, default=1))
 def event_list(request):
     form, events = _filtered(request)
-    page = Paginator(events.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.order_by("-id"), PAGE_SIZE).get_page(request.query.page)
     page.object_list = list(page.object_list)  # the page as it was before this viewing is logged
     for event in page.object_list:
         event.label = action_label(event.action)
     log_event("audit.viewed", request=request, data={"filters": request.GET.dict(), "page": page.number},
               persons=_shown(page.object_list))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/event_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    others = request.GET.copy()
+    others.pop("page", None)
+    return render(request, "audit/event_list.html", {"form": form, "page": page, "query": others.urlencode()})
 
 
+@query.reads(AuditFilterForm)
 def event_export(request):
     form, events = _filtered(request)
     events = list(events.order_by("id")[:EXPORT_LIMIT])
@@ -56,6 +59,7 @@ def event_export(request):
     return events_csv(events, f"audit-{timezone.localdate():%Y%m%d}.csv")
 
 
+@query.reads(format=query.Choice("形式", [("html", "画面"), ("pdf", "pdf"), ("csv", "csv")], default="html"))
 def person_report(request, person_id):
     """開示請求: every access to this person's records, from every organisation, in words the person can
     read — for the organisation that holds the record (the same complete list whoever there asks)."""
@@ -66,9 +70,7 @@ def person_report(request, person_id):
     if person.organisation_id != request.membership.organisation_id:
         raise Http404  # only the holder answers a 開示請求 about its record
     rows = report.entries_for(person)  # as it was before this report is logged
-    fmt = request.GET.get("format", "html")
-    if fmt not in ("html", "pdf", "csv"):
-        fmt = "html"
+    fmt = request.query.format
     log_event("audit.person_report", request=request, obj=person, person=person, field_groups=["基本情報"],
               purpose="本人の記録へのアクセス状況の確認（開示請求等）", data={"format": fmt, "rows": len(rows)})
     stamp = timezone.localdate().strftime("%Y%m%d")
@@ -82,6 +84,7 @@ def person_report(request, person_id):
     return render(request, "audit/person_report.html", context)
 
 
+@query.reads(format=query.Choice("形式", [("txt", "txt")]))
 def seal_page(request):
     """監査ログの封印: the current signed head as one line to print, download or mail and keep outside the
     database; `verify_audit --against` checks the log against it. POST makes a new seal now."""
@@ -100,7 +103,7 @@ def seal_page(request):
         return redirect("audit:seal")
     record = AuditSeal.objects.order_by("-seq").first()
     seal = sealing.stored_seal(record) if record is not None else None
-    wanted = request.GET.get("format")
+    wanted = request.query.format
     log_event("audit.seal_viewed" if wanted != "txt" else "audit.seal_downloaded", request=request,
               data={"seq": seal.seq if seal else None})
     if wanted == "txt" and seal is not None:

@@ -194,8 +194,8 @@ class ConsultationIn(Schema):
     occurred_at: DateTime | None = None
     channel: _codes("channels") = "phone"
     consulter: _codes("consulters") = "self"
-    category: Text.of(Consultation, "category")
-    factors: Annotated[list[Text(40)], Field(max_length=50)] = []
+    category: codes(reference.all_category_names())  # of every version; the action checks the one in force
+    factors: Annotated[list[codes(reference.all_factor_names())], Field(max_length=50)] = []
     person_id: Id | None = None
     subject_label: Text.of(Consultation, "subject_label") = ""
     is_anonymous: bool = False

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
 from renkei.audit import reads
-from renkei.core import refused
+from renkei.core import query, refused
 from renkei.core.dates import FiscalYear
 from renkei.core.export import csv_response
 from renkei.core.reference import assessment_domains
@@ -67,6 +67,7 @@ def index(request):
 
 
 @access.per_request_grants
+@query.reads(SearchForm)
 def search_page(request):
     m = _m(request)
     form = SearchForm(request.GET or None)
@@ -93,12 +94,16 @@ def open_search_result(request, document_id):
 
 # --- persons -------------------------------------------------------------------------------------------
 @access.per_request_grants
+@query.reads(SearchForm)
 def person_list(request):
     m = _m(request)
     form = SearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    persons = search.find_persons(m, q, limit=100) if q else list(access.persons_visible_to(m).select_related(
-        "municipality").order_by("-created_at")[:50])
+    if form.errors:  # a refused search shows its message, not the latest persons as if nothing were asked
+        persons = []
+    else:
+        persons = search.find_persons(m, q, limit=100) if q else list(access.persons_visible_to(m).select_related(
+            "municipality").order_by("-created_at")[:50])
     reads.log_listing(request, "search.performed" if q else "person.listed", persons, field_groups=[BASIC],
                       membership=m, data={"query": q} if q else None, always=bool(q))
     return render(request, "cases/person_list.html", {"form": form, "persons": persons, "query": q,
@@ -106,10 +111,11 @@ def person_list(request):
 
 
 @access.per_request_grants
+@query.reads(person_query=query.Text("本人を探す", max_length=100))
 def person_pick(request):
     """htmx: persons matching the quick-entry lookup box, as radio buttons (names only)."""
     m = _m(request)
-    q = request.GET.get("person_query", "")
+    q = request.query.person_query
     persons = search.find_persons(m, q, limit=10) if search.clean_query(q) else []
     reads.log_listing(request, "person.picked", persons, field_groups=[BASIC], membership=m, data={"query": q})
     return render(request, "cases/_person_pick.html", {"persons": persons, "query": q})
@@ -180,13 +186,14 @@ def person_edit(request, person_id):
 
 
 # --- consultations -------------------------------------------------------------------------------------
+@query.reads(person=query.Id("本人"))
 def consultation_create(request):
     m = _m(request)
     access.require_edit(m)
     initial = {}
     preset = None
-    if request.GET.get("person"):
-        preset = access.get_person_for_user(m, request.GET["person"])
+    if request.query.person:
+        preset = access.get_person_for_user(m, request.query.person)
         initial = {"person": preset.pk, "person_query": preset.name}
     form = ConsultationForm(m, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -450,15 +457,13 @@ def _stats_csv(counts, organisation):
     return csv_response(header, rows, f"consultations-{organisation.code}-FY{counts['fiscal_year']}.csv")
 
 
+@query.reads(fy=query.FiscalYear(), format=query.Choice("形式", [("html", "画面"), ("csv", "csv")], default="html"))
 def stats_page(request):
     require_perm(request, "report.view")
     require_perm(request, "person.view")
-    try:
-        fy = FiscalYear(int(request.GET.get("fy") or FiscalYear.of(timezone.now()).year))
-    except ValueError:
-        fy = FiscalYear.of(timezone.now())
+    fy = request.query.fy or FiscalYear.of(timezone.now())
     counts = stats.consultation_counts(request.membership.organisation, fy)
-    if request.GET.get("format") == "csv":
+    if request.query.format == "csv":
         return _stats_csv(counts, request.membership.organisation)
     return render(request, "cases/stats.html", {"counts": counts, "fy": fy,
                                                 "prev": fy.year - 1, "next": fy.year + 1})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from renkei.accounts.models import Organisation, OrganisationType
+from renkei.accounts.reference import load_json as accounts_data
 from renkei.audit import reads
 from renkei.cases.access import BASIC
 from renkei.cases.versioning import StaleVersion
@@ -79,7 +80,7 @@ class RegisterOut(Schema):
 class ConsentIn(Schema):
     recipient_kind: codes(code for code, _ in reference.recipient_kind_choices()) = "organisation"
     recipient_organisation_id: Id | None = None
-    recipient_type: Text(40) | None = None
+    recipient_type: codes(t["code"] for t in accounts_data("organisation_types.json")["types"]) | None = None
     recipient_team_id: Id | None = None
     purpose: Text(2000)
     scopes: Scopes
@@ -98,7 +99,7 @@ class WithdrawIn(Schema):
 
 class DisclosureIn(Schema):
     recipient_id: Id
-    legal_basis: Text(40)
+    legal_basis: codes(b["code"] for b in reference.disclosure_bases())
     justification: Text(2000) = ""
     scopes: Scopes
     valid_until: Date
@@ -114,7 +115,7 @@ class BreakGlassSearchIn(Schema):
 
 
 class BreakGlassIn(BreakGlassSearchIn):
-    legal_basis: Text(40)
+    legal_basis: codes(b["code"] for b in reference.breakglass_bases())
     reason: Text(2000)
 
 

@@ -13,7 +13,7 @@ from renkei.audit import reads
 from renkei.cases import versioning
 from renkei.cases.access import BASIC
 from renkei.cases.versioning import StaleVersion
-from renkei.core import attachments, refused
+from renkei.core import attachments, query, refused
 
 from . import access, actions, breakglass, reference
 from .forms import (
@@ -36,11 +36,15 @@ def _log_read(request, action, obj, person, groups=(BASIC,)):
     reads.log_read(request, action, obj=obj, person=person, field_groups=groups, purpose="同意・情報提供の確認")
 
 
+CONSENT_TABS = [("active", "有効"), ("expiring", "期限が近い"), ("ended", "撤回・期限切れ"), ("all", "すべて")]
+
+
+@query.reads(status=query.Choice("表示", CONSENT_TABS, default="active"))
 def consent_list(request):
     """Consents this organisation obtained: in force, ending soon, ended."""
     require_perm(request, "consent.manage")
     m = request.membership
-    status = request.GET.get("status", "active")
+    status = request.query.status
     consents = access.consents_visible_to(m).filter(owner=m.organisation)
     if status == "expiring":
         consents = access.expiring_consents(m.organisation)
@@ -197,6 +201,7 @@ def disclosure_create(request, person_id):
 
 
 # --- break-glass -----------------------------------------------------------------------------------------
+@query.reads(BreakGlassSearchForm)
 def breakglass_search(request):
     require_perm(request, "breakglass.use")
     m = request.membership
@@ -211,6 +216,7 @@ def breakglass_search(request):
                                                               "hours": reference.breakglass_hours()})
 
 
+@query.reads(BreakGlassSearchForm)
 def breakglass_open(request, person_id):
     require_perm(request, "breakglass.use")
     m = request.membership

@@ -5,7 +5,8 @@ Shape (`Error`): ``{"detail": "日本語の説明", "errors": [{"loc": [...], "m
 (`Conflict`) or the duplicate candidates (`DuplicateOut`) beside `detail`.
 
 Three places produce these answers, all from the messages here:
-- the NinjaAPI's exception handlers (`install`): validation, 404, 401, CSRF 403, HttpError, 413, 500;
+- the NinjaAPI's exception handlers (`install`): validation, 404, 401, CSRF 403, HttpError, 413, a request
+  Django refuses as suspicious (too many parameters: 400), 500;
 - `ApiErrorMiddleware`: whatever Django answers under /api/ outside an operation (an unknown URL, a
   method the URL does not take, a body too large, a server error) is turned into the same JSON;
 - the operations themselves, through `bad_request(error)` for an action's `ValidationError`.
@@ -13,7 +14,7 @@ Three places produce these answers, all from the messages here:
 
 import logging
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from ninja import Schema
@@ -36,6 +37,7 @@ STATUS_MESSAGES = {
 }
 CSRF_MESSAGE = "CSRF トークンを確認できません。画面を開き直し、X-CSRFToken ヘッダーを付けて送信してください。"
 JSON_MESSAGE = "リクエストの形式が正しくありません（JSON として読めません）。"
+FIELDS_MESSAGE = "パラメータの数が多すぎます。"
 
 MESSAGES = {
     "missing": "必須項目です。",
@@ -161,6 +163,10 @@ def install(api) -> None:
         from .errors import too_big_message  # the same words as the page (core/errors.py)
 
         return answer(request, 413, too_big_message())
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request, exc):  # e.g. more query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return answer(request, 400, FIELDS_MESSAGE if isinstance(exc, TooManyFieldsSent) else None)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

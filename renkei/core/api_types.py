@@ -8,14 +8,15 @@ schema states the same limits (`maximum`, `maxLength`, `pattern`, `enum`) that t
   characters with the messages of `renkei.core.validators`;
 - years, day counts, page numbers and dates are bounded (`FiscalYearNumber`, `Days`, `PageNumber`,
   `BirthDate`, `Date`, `DateTime`);
-- codes from a fixed list are `Literal` types (`codes(...)`), so the schema lists them.
+- codes of a vocabulary (`codes(...)`, from the data file's loader) are listed as the schema's `enum`
+  and refused otherwise.
 
 Pydantic errors raised here carry Japanese messages (`renkei.core.api_errors` answers 422 with them).
 """
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.utils import timezone
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -117,7 +118,33 @@ def _within_years(years: int, label: str):
 FollowUpDate = Annotated[dt.date, IsoDate, _in_range(EARLIEST_DATE, LATEST_DATE, "次回予定日"), _within_years(2, "次回予定日")]
 
 
-def codes(values):
-    """A `Literal` of the codes of a reference list (the schema lists them; anything else is refused)."""
-    values = tuple(values)
-    return Literal[values] if values else str
+CODES_LISTED = 10  # codes named in the message of a refused one
+
+
+def _allowed(values, blank: bool) -> list[str]:
+    allowed = list(dict.fromkeys(str(value) for value in values))
+    return [""] + [v for v in allowed if v] if blank else allowed
+
+
+def codes(values, *, blank: bool = False):
+    """A code of a vocabulary, `values` read from its data file by the app's loader (never written out in
+    Python): the schema's `enum` lists them, and any other value is refused with a Japanese 422 that names
+    them. `blank` admits "" as "none chosen" (a field whose default is "")."""
+    allowed = _allowed(values, blank)
+    if not allowed:
+        return str
+    known = frozenset(allowed)
+    listed = "・".join(code or "（空）" for code in allowed[:CODES_LISTED]) + ("など" if len(allowed) > CODES_LISTED else "")
+
+    def check(value: str) -> str:
+        if value not in known:
+            raise PydanticCustomError("renkei_code", "選択肢にない値です（指定できるのは {listed}）。", {"listed": listed})
+        return value
+
+    return Annotated[str, Field(json_schema_extra={"enum": allowed}), AfterValidator(check)]
+
+
+def documented_codes(values):
+    """The codes of a vocabulary in the schema's `enum`, for an operation that refuses other codes itself
+    with its own Japanese messages in the one error shape (the guidance engine's `check_facts`)."""
+    return Annotated[str, Field(json_schema_extra={"enum": _allowed(values, False)})]

@@ -3,6 +3,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from .api_errors import error_body
+
 
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
@@ -35,7 +37,7 @@ def bad_request(request, exception=None):
         detail = "リクエストの形式が正しくないため受け付けませんでした。保存されていません。"
     status = 413 if too_big else 400
     if request.path.startswith("/api/"):
-        body = {"detail": detail}
+        body = error_body(status, detail)
         if too_big:
             body["limit_bytes"] = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})

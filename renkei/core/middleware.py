@@ -52,5 +52,5 @@ class QueryControlCharacterMiddleware:
         if not request.path.startswith("/api/") and any(
                 has_control_characters(key) or any(has_control_characters(v) for v in values)
                 for key, values in request.GET.lists()):
-            return render(request, "400.html", {"message": CONTROL_MESSAGE}, status=400)
+            return render(request, "400.html", {"message": CONTROL_MESSAGE, "query": True}, status=400)
         return self.get_response(request)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from renkei.core.api_errors import Error
-from renkei.core.api_types import DateTime, Id, PageNumber, SearchText, Text
+from renkei.core.api_types import DateTime, Id, PageNumber, SearchText, Text, codes
 from renkei.core.text import fold_kana
 
 from . import hsds, matching
@@ -179,8 +179,8 @@ def _get(queryset, pk):
 class MatchParams(Schema):
     need: Text(40)
     municipality: Id
-    accessibility: Annotated[list[Text(40)], Field(max_length=20)] = []
-    language: Text(20) | None = None
+    accessibility: Annotated[list[codes(matching.config()["accessibility"])], Field(max_length=20)] = []
+    language: codes(matching.config()["languages"]) | None = None
 
 
 class MatchItemOut(Schema):

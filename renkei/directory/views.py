@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
+from renkei.core import query
 
 from . import actions, hours, hsds, matching, tabular
 from .access import (
@@ -29,6 +30,7 @@ def _rows(services, moment):
              "kinds": [st.taxonomy_term for st in s.service_terms.all()]} for s in services]
 
 
+@query.reads(SearchForm)
 def search(request):
     require_perm(request, "directory.view")
     filters = request.GET.copy()
@@ -170,10 +172,11 @@ def import_view(request):
                   status=400 if errors else 200)
 
 
+@query.reads(format=query.Choice("形式", [("json", "json"), ("tabular", "tabular")], default="json"))
 def export_view(request):
     """The whole directory as HSDS JSON; `?format=tabular` gives supervisors the CSV data package as a ZIP."""
     require_perm(request, "directory.view")
-    if request.GET.get("format") == "tabular":
+    if request.query.format == "tabular":
         require_perm(request, "directory.edit")
         body, content_type, suffix = tabular.zip_bytes(), "application/zip", "csv.zip"
     else:
@@ -184,6 +187,7 @@ def export_view(request):
     return response
 
 
+@query.reads(MatchForm)
 def match(request):
     require_perm(request, "directory.view")
     form = MatchForm(request.GET or None)

@@ -8,16 +8,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
+from renkei.cases import reference as case_reference
 from renkei.core.api_errors import Error, bad_request
-from renkei.core.api_types import BIGINT_MAX, Date, DateTime, FiscalYearNumber, Id, Ids, Text
+from renkei.core.api_types import BIGINT_MAX, Date, DateTime, FiscalYearNumber, Id, Ids, Text, codes
 
-from . import access, actions, stats
+from . import access, actions, reference, stats
 from . import work_actions as work
 from .access import BASIC, PLAN, PURPOSE_OUTREACH, PURPOSE_VISIT, RECORDS, VISIT_SUPPORT
-from .models import OutreachVisit, PathwayStep, PlanAgreement, PlanVersion, Supporter, VisitSupportRequest
+from .models import OutreachVisit, PathwayStep, PlanVersion, Supporter, VisitSupportRequest
 
 router = Router(tags=["discharge"])
 VersionNumber = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+
+
+def _codes(file, key, *, blank=False):
+    return codes((code for code, _label in reference.choices(file, key)), blank=blank)
 
 
 ERRORS = {400: Error, 404: Error}
@@ -171,8 +176,8 @@ def revise_plan(request, plan_id: Id, payload: PlanRevision):
 class AgreementIn(Schema):
     conference_id: Id | None = None
     agreed_on: Date | None = None
-    meeting_kind: Text.of(PlanAgreement, "meeting_kind") = ""
-    meeting_form: Text.of(PlanAgreement, "meeting_form") = ""
+    meeting_kind: _codes("plan_rules", "meeting_kinds", blank=True) = ""
+    meeting_form: _codes("plan_rules", "meeting_forms", blank=True) = ""
     attendees: Text(2000) = ""
 
 
@@ -265,7 +270,7 @@ def start_pathway(request, case_id: Id):
 
 
 class StepIn(Schema):
-    status: Text(20)
+    status: _codes("pathway", "statuses")
     owner_organisation_id: Id | None = None
     owner_user_id: Id | None = None
     note: Text(2000) = ""
@@ -345,8 +350,8 @@ class RequestIn(Schema):
     person_id: Id | None = None
     hospital_id: Id
     ward: Text.of(VisitSupportRequest, "ward") = ""
-    admission_type: Text.of(VisitSupportRequest, "admission_type")
-    source: Text.of(VisitSupportRequest, "source")
+    admission_type: _codes("visit_support", "admission_types")
+    source: _codes("visit_support", "sources")
     requester_name: Text.of(VisitSupportRequest, "requester_name") = ""
     received_on: Date | None = None
     request_note: Text(2000) = ""
@@ -380,7 +385,7 @@ def _office_request(request, request_id):
 
 class WishIn(Schema):
     confirmed_on: Date
-    method: Text.of(VisitSupportRequest, "wish_method")
+    method: _codes("visit_support", "wish_methods")
     note: Text(2000) = ""
 
 
@@ -464,10 +469,10 @@ def visit_out(v) -> dict:
 
 
 class VisitIn(Schema):
-    kind: Text.of(OutreachVisit, "kind")
+    kind: _codes("outreach", "kinds")
     planned_at: DateTime
     purpose: Text(2000)
-    category: Text.of(OutreachVisit, "category")
+    category: codes(case_reference.all_category_names())  # the action checks the version in force
     place: Text.of(OutreachVisit, "place") = ""
     staff_ids: Ids = []
     companion_ids: Ids = []

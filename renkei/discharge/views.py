@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
 from renkei.cases import versioning
-from renkei.core import refused
+from renkei.core import query, refused
 from renkei.core.dates import FiscalYear
 from renkei.core.pdf import pdf_response, render_pdf
 
@@ -465,11 +465,9 @@ def visit_cancel(request, visit_id):
         request=request, membership=m, visit=v, **d), "訪問を中止しました。")
 
 
+@query.reads(fy=query.FiscalYear())
 def visit_stats(request):
     m = _m(request, "report.view")
-    try:
-        fy = FiscalYear(int(request.GET.get("fy") or FiscalYear.of(timezone.now()).year))
-    except ValueError:
-        fy = FiscalYear.of(timezone.now())
+    fy = request.query.fy or FiscalYear.of(timezone.now())
     return render(request, "discharge/visit_stats.html", {"counts": stats.visit_counts(m.organisation, fy),
                                                           "prev": fy.year - 1, "next": fy.year + 1})

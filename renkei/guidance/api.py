@@ -7,6 +7,7 @@ from pydantic import field_validator
 
 from renkei.accounts.access import require_perm
 from renkei.core.api_errors import Error, error_body
+from renkei.core.api_types import documented_codes
 
 from .engine import CaseFacts, check_facts, load_rules, recommend, suggest_escalation
 from .present import describe, describe_ruleset
@@ -14,19 +15,27 @@ from .present import describe, describe_ruleset
 router = Router(tags=["guidance"])
 
 
+def _vocabulary(fact: str):
+    """The codes of a fact's vocabulary in the rule set, for the schema (check_facts refuses others)."""
+    ruleset = load_rules()
+    return documented_codes(ruleset.vocabularies[ruleset.facts[fact]["codes"]])
+
+
 class FactsIn(Schema):
-    need_domains: list[str] = Field(default_factory=list, description="ニーズの領域のコード（core need_domains）")
-    complexity: str = Field("normal", description="normal / complex / very_complex")
-    acting_org_type: str | None = Field(None, description="対応している機関の種別。省略時は操作中の所属の種別")
-    phase: str | None = Field(None, description="inpatient / discharge / community")
-    wishes: list[str] = Field(default_factory=list, description="本人の希望のコード")
+    need_domains: list[_vocabulary("need_domains")] = Field(default_factory=list,
+                                                            description="ニーズの領域のコード（core need_domains）")
+    complexity: _vocabulary("complexity") = Field("normal", description="複雑さのコード")
+    acting_org_type: _vocabulary("acting_org_type") | None = Field(
+        None, description="対応している機関の種別。省略時は操作中の所属の種別")
+    phase: _vocabulary("phase") | None = Field(None, description="時期のコード")
+    wishes: list[_vocabulary("wishes")] = Field(default_factory=list, description="本人の希望のコード")
     age: int | None = Field(None, description="年齢（0〜130）")
     attending_school: bool | None = None
     family_involved: bool | None = None
     wide_area: bool = False
     hard_to_reach: bool = False
     in_psychiatric_care: bool | None = None
-    admission_type: str | None = None
+    admission_type: _vocabulary("admission_type") | None = None
 
     @field_validator("age", mode="before")
     @classmethod

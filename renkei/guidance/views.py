@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from renkei.accounts.access import require_perm
+from renkei.core import query
 
 from .engine import check_facts, load_rules, recommend, suggest_escalation
 from .forms import SituationForm
@@ -9,6 +10,7 @@ from .present import describe
 RESULTS_TARGET = "guidance-results"
 
 
+@query.reads(SituationForm)
 def guidance_page(request):
     """Describe a situation, see which duties of the guideline apply (no person data: nothing is stored)."""
     require_perm(request, "directory.view")

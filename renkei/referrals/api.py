@@ -14,11 +14,11 @@ from renkei.cases import access as cases_access
 from renkei.cases.access import BASIC
 from renkei.core.api_errors import Error, bad_request
 from renkei.core.api_types import Id, Ids, Text, codes
+from renkei.directory import reference as directory_reference
 from renkei.directory.models import Service, TaxonomyTerm
 
-from . import access, actions, fhir, present, reference, stats
+from . import access, actions, fhir, present, reference, sharing, stats
 from . import inbox as boxes
-from .models import Referral
 
 router = Router(tags=["連携依頼"])
 fhir_router = Router(tags=["FHIR"])
@@ -29,7 +29,6 @@ def _codes(name):
     return codes(code for code, _label in reference.choices(name))
 
 
-Codes = Annotated[list[Text(40)], Field(max_length=20)]
 
 
 class ReferralOut(Schema):
@@ -57,21 +56,22 @@ class ReferralIn(Schema):
     case_id: Id
     to_organisation: Text(40) | None = None
     service_id: uuid.UUID | None = None
-    need: Text(40) | None = None
+    need: codes(t["code"] for t in directory_reference.planned_terms()
+                if t["taxonomy"] == directory_reference.SERVICE_KIND) | None = None
     purpose: Text(2000)
     urgency: _codes("urgencies") = "routine"
-    asks: Codes
-    scopes: Codes = []
+    asks: Annotated[list[_codes("asks")], Field(max_length=20)]
+    scopes: Annotated[list[codes(code for code, _ in sharing.scope_choices())], Field(max_length=20)] = []
     basis: Literal["consent", "legal"] = "consent"
     consent_ids: Ids = []
-    legal_basis: Text.of(Referral, "legal_basis") = ""
+    legal_basis: codes((b["code"] for b in sharing.disclosure_bases()), blank=True) = ""
     justification: Text(2000) = ""
     send: bool = True
 
 
 class TransitionIn(Schema):
     to_status: _codes("statuses")
-    reason: Text.of(Referral, "status_reason") = ""
+    reason: codes((code for code, _ in reference.selectable_reasons()), blank=True) = ""
     reason_text: Text(2000) = ""
     outcome: Text(2000) = ""
     note: Text(2000) = ""
@@ -83,7 +83,7 @@ class RebaseIn(Schema):
 
     basis: Literal["consent", "legal"]
     consent_ids: Ids = []
-    legal_basis: Text.of(Referral, "legal_basis") = ""
+    legal_basis: codes((b["code"] for b in sharing.disclosure_bases()), blank=True) = ""
     justification: Text(2000) = ""
     note: Text(2000) = ""
 

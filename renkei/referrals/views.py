@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from renkei.accounts.access import require_perm
 from renkei.audit import reads
 from renkei.cases import access as cases_access
+from renkei.core import query
 
 from . import access, actions, alternatives, escalation, lapse, overdue, present, reference, stats, tarai
 from . import inbox as boxes
@@ -107,14 +108,16 @@ def referral_transition(request, referral_id):
     return redirect("referrals:detail", referral.pk)
 
 
+@query.reads(to_organisation=query.Id("依頼先の機関"), service=query.Id("依頼先のサービス"), need=query.Id("ニーズ"),
+             escalate=query.Flag("上位機関への依頼"))
 def referral_create(request, case_id):
     m = _m(request)
     if not access.can_send(m):
         raise Http404
     cases_access.require_edit(m)
     case = cases_access.get_case_for_user(m, case_id)
-    initial = {k: request.GET[k] for k in ("to_organisation", "service", "need") if request.GET.get(k)}
-    if request.GET.get("escalate"):
+    initial = {k: getattr(request.query, k) for k in ("to_organisation", "service", "need") if getattr(request.query, k)}
+    if request.query.escalate:
         initial |= escalation.initial_for(m, case)
     form = ReferralForm(m, case, request.POST or None, initial=initial)
     existing = None
@@ -140,7 +143,7 @@ def referral_create(request, case_id):
                    membership=m)
     return render(request, "referrals/create.html", {
         "form": form, "case": case, "existing": existing, "escalation": escalation.suggestion(m, case)
-        if request.GET.get("escalate") or request.POST.get("escalation_rule") else None,
+        if request.query.escalate or request.POST.get("escalation_rule") else None,
     })
 
 

@@ -54,9 +54,7 @@ def test_anonymous_consultations_are_not_linked_without_a_reason(pref, client_fo
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"category": "nonsense"}, "相談の種類"), ({"factors": ["x"]}, "要因"), ({"content": " "}, "内容"),
-])
+@pytest.mark.parametrize("change,message", [({"content": " "}, "内容")])
 def test_api_refuses_bad_consultations_with_a_japanese_message(pref, client_for, change, message):
     body = {"channel": "phone", "consulter": "self", "category": "depression", "content": "眠れない"} | change
     response = client_for(pref.users.alice).post("/api/cases/consultations", body, content_type="application/json")
@@ -66,13 +64,15 @@ def test_api_refuses_bad_consultations_with_a_japanese_message(pref, client_for,
 
 @pytest.mark.parametrize("change,message", [
     ({"channel": "fax"}, "選択肢にない値です"), ({"duration_minutes": 5000}, "1440以下で指定してください。"),
+    ({"category": "nonsense"}, "選択肢にない値です（指定できるのは elderly・rehabilitation・"),
+    ({"factors": ["x"]}, "選択肢にない値です（指定できるのは hikikomori・developmental・suicide・crime_victim・disaster）。"),
 ])
 def test_api_refuses_values_outside_its_schema_with_a_japanese_message(pref, client_for, change, message):
     body = {"channel": "phone", "consulter": "self", "category": "depression", "content": "眠れない"} | change
     response = client_for(pref.users.alice).post("/api/cases/consultations", body, content_type="application/json")
     assert response.status_code == 422 and response.json()["detail"] == "入力内容に誤りがあります。"
     [error] = response.json()["errors"]
-    assert error["loc"] == ["body", "payload", *change] and message in error["msg"]
+    assert error["loc"][:3] == ["body", "payload", *change] and message in error["msg"]
     assert not Consultation.objects.exists()
 
 

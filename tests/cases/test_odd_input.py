@@ -2,15 +2,23 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from renkei.cases.models import Consultation
 
 
 @pytest.mark.parametrize("fy", ["-1", "12", "１２", "99999999999999999999", "abc", "2026-02-30"])
-def test_the_stats_page_falls_back_to_this_fiscal_year_for_an_impossible_one(pref, client_for, fy):
+def test_the_stats_page_refuses_an_impossible_fiscal_year_in_japanese_instead_of_showing_another(pref, client_for, fy):
     response = client_for(pref.users.alice).get(reverse("cases:stats"), {"fy": fy})
-    assert response.status_code == 200
-    assert "年度" in response.content.decode()
+    assert response.status_code == 400
+    assert "「年度」は1873〜9998の整数（半角数字）で指定してください。" in response.content.decode()
+
+
+def test_the_stats_page_without_a_fiscal_year_shows_this_one(pref, client_for):
+    from renkei.core.dates import FiscalYear
+
+    response = client_for(pref.users.alice).get(reverse("cases:stats"), {"fy": ""})
+    assert response.status_code == 200 and response.context["fy"] == FiscalYear.of(timezone.now())
 
 
 @pytest.mark.parametrize("fy", ["-1", "12", "99999999999999999999"])

@@ -11,7 +11,7 @@ def is_error(response, status, detail=None):
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert isinstance(body["detail"], str) and body["detail"] and isinstance(body.get("errors", []), list)
+    assert isinstance(body["detail"], str) and body["detail"] and isinstance(body["errors"], list)
     assert not body["detail"].isascii(), body  # Japanese, not django-ninja's or Django's English
     if detail:
         assert body["detail"] == detail
@@ -55,6 +55,33 @@ def test_a_server_error_outside_an_operation_is_json_too(pref, monkeypatch):
 
 def test_a_missing_login_is_a_json_401(client):
     is_error(client.get("/api/accounts/me"), 401, "ログインが必要です。")
+
+
+def test_the_login_middlewares_401_under_api_has_the_one_error_shape(db, client):
+    """The login-required middleware answers before any operation runs: the same body as the API's own 401."""
+    for response in (client.get("/api/cases/persons"), client.post("/api/cases/persons", {}, content_type="application/json"),
+                     client.get("/api/no/such/thing")):
+        assert response.status_code == 401
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json() == {"detail": "ログインが必要です。", "errors": []}
+
+
+def test_a_page_fragment_asked_without_login_answers_the_same_401_body_with_the_login_redirect(db, client):
+    response = client.get("/cases/", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.json() == {"detail": "ログインが必要です。", "errors": []}
+    assert response["HX-Redirect"] == "/accounts/login/"
+
+
+def test_a_request_django_refuses_before_the_api_a_foreign_host_is_a_400_in_the_one_shape(db):
+    response = Client(raise_request_exception=False).get("/api/accounts/me", headers={"host": "evil.example"})
+    is_error(response, 400, "リクエストの形式が正しくないため受け付けませんでした。保存されていません。")
+
+
+def test_more_query_parameters_than_django_reads_are_a_japanese_400_not_a_500(pref, client_for, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    query = "&".join(f"p{i}=1" for i in range(21))
+    is_error(client_for(pref.users.alice).get(f"/api/cases/persons?{query}"), 400, "パラメータの数が多すぎます。")
 
 
 def test_a_write_without_the_csrf_token_is_a_japanese_json_403(pref):

@@ -111,9 +111,11 @@ def test_a_page_id_beyond_a_bigint_is_not_found(pref, client_for, path):
     assert client_for(pref.users.alice).get(path).status_code == 404
 
 
-def test_a_page_query_id_beyond_a_bigint_is_not_found(pref, client_for):
-    response = client_for(pref.users.alice).get(reverse("cases:consultation_create"), {"person": "9" * 30})
-    assert response.status_code == 404
+def test_a_page_query_id_beyond_a_bigint_is_refused_in_japanese_and_an_unknown_one_is_not_found(pref, client_for):
+    client = client_for(pref.users.alice)
+    response = client.get(reverse("cases:consultation_create"), {"person": "9" * 30})
+    assert response.status_code == 400 and "「本人」は1以上の整数（半角数字）で指定してください。" in response.content.decode()
+    assert client.get(reverse("cases:consultation_create"), {"person": str(2**63 - 1)}).status_code == 404
 
 
 @pytest.mark.parametrize("params", [{"page": 16819191149115006976}, {"page": 0}, {"per_page": 10**6},
