@@ -10,19 +10,11 @@ class ReferralsConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import grants, stats
+        from renkei.consent import ending
+        from renkei.directory import matching
+
+        from . import grants, lapse, stats
 
         grants.register()
-        try:
-            from renkei.consent import ending
-        except ImportError:  # without the consent layer no basis can end
-            pass
-        else:
-            from . import lapse
-
-            ending.on_basis_ended(lapse.on_basis_ended)
-        try:
-            from renkei.directory import matching
-        except ImportError:  # the directory's matching is optional for referrals
-            return
+        ending.on_basis_ended(lapse.on_basis_ended)
         matching.register_performance_source(stats.performance_for_service)
