@@ -21,6 +21,10 @@ class ConsentConfig(AppConfig):
         for kind, grant in [("person", access.person_grant), ("case", access.case_grant),
                             ("consultation", access.consultation_grant)]:
             register_grant(kind, grant)
+        # the holder's list of grants: its own break-glass accesses and the co-workers of its cases (the
+        # apps above consent register their kinds in between: referrals, support teams, hand-overs)
+        access.register_person_grants(10, access.breakglass_grants)
+        access.register_person_grants(40, access.co_worker_grants)
         for model in (Consent, Disclosure, BreakGlassAccess):
             grant_cache.grant_tables(model)
         grant_cache.time_boundary(access.next_time_boundary)
