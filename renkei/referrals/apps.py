@@ -10,11 +10,13 @@ class ReferralsConfig(AppConfig):
     ]
 
     def ready(self):
+        from renkei.cases import panels as case_panels
         from renkei.consent import ending
         from renkei.directory import matching
 
-        from . import grants, lapse, stats
+        from . import grants, lapse, panels, stats
 
         grants.register()
+        case_panels.register("case.body", "referrals.case", 10, panels.case_referrals)
         ending.on_basis_ended(lapse.on_basis_ended)
         matching.register_performance_source(stats.performance_for_service)
