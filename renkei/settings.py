@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",  # so /api/docs renders ninja's bundled Swagger UI (static files) instead of its CDN template
-    "rules.apps.AutodiscoverRulesConfig",
     "renkei.core",
     "renkei.audit",
     "renkei.accounts",

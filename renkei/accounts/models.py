@@ -161,6 +161,11 @@ class Membership(models.Model):
     def has_perm(self, perm: str) -> bool:
         return self.is_active and role_has_perm(self.role, perm)
 
+    @property
+    def permissions(self):
+        """What the role may do (accounts/roles.py), whether or not the membership is active."""
+        return ROLES[self.role].permissions
+
 
 class LoginAttempt(models.Model):
     """Every login attempt, for throttling per account and per client address."""

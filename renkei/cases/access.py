@@ -11,7 +11,10 @@ or its case team (`require_edit(membership, obj)`, `can_edit_object`). Grants th
 (consent, disclosure, break-glass, accepted referrals, support teams) only ever let a worker *see*: a
 record is changed only by those responsible for it.
 Field groups (the data scopes written to the audit log): BASIC (name, birth date, contact) and RECORDS
-(consultations, cases, record entries).
+(consultations, cases, record entries). Which field groups of a visible person a member sees, and whether
+their contact details, is decided by the sharing rules of renkei.consent (a higher layer), registered
+like its grants (`register_person_view`) and asked through `visible_field_groups` and
+`sees_contact_details`.
 """
 
 import functools
@@ -20,6 +23,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -447,6 +451,35 @@ def get_entry_for_user(membership, entry_id) -> RecordEntry:
 
 def get_search_document_for_user(membership, document_id) -> SearchDocument:
     return _get(search_documents_visible_to(membership).select_related("person"), document_id)
+
+
+# --- what of a visible person the member sees (the sharing rules, registered by renkei.consent) -------------
+_person_view: dict[str, Callable] = {}
+
+
+def register_person_view(*, field_groups: Callable, contact_details: Callable) -> None:
+    """Called from renkei.consent's AppConfig.ready: `field_groups(membership, person) -> set[str]`, the
+    field groups (scopes) of `person` the member sees; `contact_details(membership, person) -> bool`,
+    whether they see the address, phone and safe-contact notes."""
+    _person_view.update(field_groups=field_groups, contact_details=contact_details)
+
+
+def _view(name: str) -> Callable:
+    try:
+        return _person_view[name]
+    except KeyError:
+        raise ImproperlyConfigured("the person view is registered by renkei.consent (AppConfig.ready)") from None
+
+
+def visible_field_groups(membership, person) -> set[str]:
+    """The field groups of `person` the member sees: all inside the holder and the case team; otherwise
+    those a consent or disclosure covers within the role's reach, all under break-glass."""
+    return _view("field_groups")(membership, person)
+
+
+def sees_contact_details(membership, person) -> bool:
+    """Whether the member sees `person`'s address, phone and safe-contact notes."""
+    return _view("contact_details")(membership, person)
 
 
 def holds_record(membership, person) -> bool:

@@ -123,9 +123,7 @@ class PersonBrief(Schema):
 
 def person_out(p, membership=None) -> dict:
     """The person as the acting member may see them (no contact details where the role's reach has none)."""
-    from renkei.consent.access import sees_contact_details
-
-    contact = membership is None or sees_contact_details(membership, p)
+    contact = membership is None or access.sees_contact_details(membership, p)
     return {"id": p.pk, "name": p.name, "kana": p.kana, "birth_date": p.birth_date, "sex": p.sex,
             "municipality_id": p.municipality_id, "municipality": p.municipality.name if p.municipality else None,
             "address": (p.address or "") if contact else "", "phone": (p.phone or "") if contact else "",

@@ -1,27 +1,21 @@
 """The escalation suggestion and guideline rules for a case, from the guidance engine.
 
-The engine (renkei.guidance.engine) is imported defensively: without it the case page simply has no
-guidance panel. Only non-identifying facts are passed (needs, complexity, phase, age, family).
+The engine (renkei.guidance.engine) is a lower layer than cases: it knows nothing of cases, and the case
+page calls it. Only non-identifying facts are passed (needs, complexity, phase, age, family).
 """
 
 import logging
 from dataclasses import fields
 
 from renkei.accounts.models import OrganisationType
+from renkei.guidance import engine
 
 from . import reference
 
 logger = logging.getLogger(__name__)
 
-try:
-    from renkei.guidance import engine
-except ImportError:  # the guidance app is not installed: no panel
-    engine = None
-
 
 def case_facts(case, acting_org_type: str, family_involved: bool | None):
-    if engine is None:
-        return None
     rank = reference.need_level_rank()
     values = {
         "need_domains": {code for code, level in (case.needs or {}).items() if rank.get(level, 0) > 0},
@@ -38,9 +32,7 @@ def case_facts(case, acting_org_type: str, family_involved: bool | None):
 
 
 def guidance_for(case, membership) -> dict | None:
-    """{"escalation": Recommendation|None, "rules": [...], "org_type_names": {...}} or None without engine."""
-    if engine is None:
-        return None
+    """{"escalation": Recommendation|None, "rules": [...], "org_type_names": {...}}, or {"error": True}."""
     family = case.person.consultations.filter(consulter="family").exists()
     acting = membership.organisation.type.code
     try:

@@ -148,6 +148,8 @@ def person_detail(request, person_id):
     actions.log_read(request, m, "person.viewed", person, person, [BASIC, RECORDS])
     return render(request, "cases/person_detail.html", {
         "person": person, "can_edit": access.can_edit(m), "can_edit_person": access.can_edit_object(m, person),
+        "sees_records": RECORDS in access.visible_field_groups(m, person),
+        "contact": access.sees_contact_details(m, person),
         "holds_record": access.holds_record(m, person), "cases": access.cases_visible_to(m).filter(person=person),
         "consultations": access.consultations_visible_to(m).filter(person=person)[:50],
     })
@@ -296,6 +298,7 @@ def _case_page(request, m, case, entry_form=None):
     can_edit = access.can_edit_object(m, case)
     return render(request, "cases/case_detail.html", {
         "case": case, "person": case.person, "can_edit": can_edit, "needs": _needs_rows(case),
+        "contact": access.sees_contact_details(m, case.person),
         "timeline_html": timeline_html(case_timeline(m, case), can_edit),
         "guidance": guidance_for(case, m),
         "entry_form": entry_form or EntryForm(),

@@ -17,11 +17,17 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from renkei.cases.access import BASIC, NOTHING, RECORDS, cases_visible_to, register_grant
 from renkei.cases.grant_cache import grant_tables
 from renkei.cases.models import Case
-from renkei.consent.access import basis_label, scopes_shared_with
+from renkei.consent.access import (
+    basis_label,
+    register_person_grants,
+    register_support_teams,
+    scopes_shared_with,
+)
 
 from . import reference
 from .models import ActionItem, Conference, SupportTeam, TeamMember
@@ -41,11 +47,15 @@ def may_manage(m) -> bool:
     return _active(m) and m.has_perm("conference.manage")
 
 
+def _places(m) -> QuerySet:
+    return TeamMember.objects.filter(user=m.user, organisation=m.organisation, removed_at__isnull=True)
+
+
 def active_team_members(m) -> QuerySet:
     """The acting member's own places in support teams (as this user, in this organisation)."""
     if not _active(m):
         return TeamMember.objects.none()
-    return TeamMember.objects.filter(user=m.user, organisation=m.organisation, removed_at__isnull=True)
+    return _places(m)
 
 
 def member_case_ids(m, scope: str) -> list[int]:
@@ -70,12 +80,50 @@ def _team_person_grant(m, prefix="") -> Q:
     return Q(**{f"{prefix}pk__in": Case.objects.filter(pk__in=ids).values("person")}) if ids else NOTHING
 
 
+# --- support teams as consent recipients (registered with the consent layer, which is lower) ----------------
+def _member_team_ids(m) -> QuerySet:
+    return _places(m).values("team_id")
+
+
+def _consent_recipients(consent) -> QuerySet:
+    """The staff members a support-team consent reaches now (active members with a login)."""
+    if consent.recipient_kind != "support_team":
+        return TeamMember.objects.none()
+    return (TeamMember.objects.filter(team_id=consent.recipient_team_id, removed_at__isnull=True, user__isnull=False)
+            .select_related("user", "organisation"))
+
+
+def _teams_of_person(person) -> QuerySet:
+    teams = SupportTeam.objects.filter(case__person=person) if person is not None else SupportTeam.objects.none()
+    return teams.select_related("case")
+
+
+def _team_label(team) -> str:
+    members = team.members.filter(removed_at__isnull=True, user__isnull=False).count()
+    return f"ケース {team.case.number} の支援チーム（職員の構成員 {members}名）"
+
+
+def team_member_grants(m, person) -> list[dict]:
+    """The holder's list of grants (consent register): members of the person's support teams from other
+    organisations."""
+    return [{"kind": "支援チームの構成員", "who": f"{member.display_name}（{member.organisation_name}）",
+             "since": member.added_at, "until": None, "basis": f"ケース {member.team.case.number}",
+             "end_url": reverse("conferences:team", args=[member.team.case_id]), "end_label": "チームの画面で外す"}
+            for member in (TeamMember.objects.filter(team__case__person=person, removed_at__isnull=True)
+                           .exclude(organisation_id=m.organisation_id).select_related("team__case", "organisation", "user")
+                           .order_by("added_at"))]
+
+
 def register() -> None:
-    """ConferencesConfig.ready: the team grants and the tables they read."""
+    """ConferencesConfig.ready: the team grants and the tables they read; the support teams as recipients
+    of a consent, and their members in the holder's list of grants."""
     register_grant("case", _team_case_grant)
     register_grant("person", _team_person_grant)
     grant_tables(TeamMember)
     grant_tables(SupportTeam, ["case"])
+    register_support_teams(member_teams=_member_team_ids, members=_consent_recipients, of_person=_teams_of_person,
+                           label=_team_label)
+    register_person_grants(30, team_member_grants)
 
 
 # --- teams ------------------------------------------------------------------------------------------------

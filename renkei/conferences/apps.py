@@ -10,9 +10,12 @@ class ConferencesConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import access
+        from renkei.cases import panels as case_panels
+
+        from . import access, panels
 
         access.register()  # the support-team grants, with the cases access layer
+        case_panels.register("case.head", "conferences.purpose", 10, panels.case_purpose)
         from renkei.consent import ending
 
         from . import lapse

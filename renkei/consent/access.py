@@ -7,10 +7,19 @@ apps.py) use the same querysets, so pages, API, search and exports agree. Withdr
 effect at once: the grants' results are reused across requests only while none of the tables they
 read has changed and no time boundary (`next_time_boundary`, local midnight) has passed — see
 renkei.cases.grant_cache.
+
+Consent is a lower layer than conferences, referrals and discharge: it imports nothing from them. What it
+needs of them they register in their AppConfig.ready — the support teams a consent may name
+(`register_support_teams`, renkei.conferences) and the grants each lists for the holder
+(`register_person_grants`).
 """
 
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Value
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from renkei.cases.access import (
@@ -57,12 +66,32 @@ def _covering(organisation, recipient_kinds) -> Q:
     return q
 
 
+# --- support teams as recipients (renkei.conferences registers them) ------------------------------------------
+_support_teams: dict[str, Callable] = {}
+
+
+def register_support_teams(*, member_teams: Callable, members: Callable, of_person: Callable,
+                           label: Callable) -> None:
+    """What a consent addressed to a support team needs of the teams, which live in renkei.conferences (a
+    higher layer); called from its AppConfig.ready. `member_teams(membership)`: a values queryset of the ids
+    of the teams the member belongs to now (as this user, in this organisation, not removed);
+    `members(consent)`: the members a support-team consent reaches now (active, with a login);
+    `of_person(person)`: the teams of the person's cases, which a consent about them may name;
+    `label(team)`: a team as a choice on the consent form."""
+    _support_teams.update(member_teams=member_teams, members=members, of_person=of_person, label=label)
+
+
+def support_teams(name: str) -> Callable:
+    """One of the functions registered with `register_support_teams`."""
+    try:
+        return _support_teams[name]
+    except KeyError:
+        raise ImproperlyConfigured("support teams are registered by renkei.conferences (AppConfig.ready)") from None
+
+
 def member_teams(membership) -> QuerySet:
     """Ids of the support teams the member belongs to now: as this user, in this organisation, not removed."""
-    from renkei.conferences.models import TeamMember
-
-    return TeamMember.objects.filter(user=membership.user, organisation=membership.organisation,
-                                     removed_at__isnull=True).values("team_id")
+    return support_teams("member_teams")(membership)
 
 
 def _covering_member(membership, recipient_kinds) -> Q:
@@ -355,13 +384,9 @@ def disclosures_visible_to(membership) -> QuerySet:
 
 
 def team_recipients(consent) -> QuerySet:
-    """The staff members a support-team consent reaches now (active members with a login)."""
-    from renkei.conferences.models import TeamMember
-
-    if consent.recipient_kind != "support_team":
-        return TeamMember.objects.none()
-    return (TeamMember.objects.filter(team_id=consent.recipient_team_id, removed_at__isnull=True, user__isnull=False)
-            .select_related("user", "organisation"))
+    """The staff members a support-team consent reaches now (active members with a login; none for a consent
+    addressed otherwise)."""
+    return support_teams("members")(consent)
 
 
 def get_managed_disclosure(membership, disclosure_id) -> Disclosure:
@@ -436,39 +461,43 @@ def can_manage(membership) -> bool:
 
 
 # --- every grant a person's record has, for its holder ------------------------------------------------------
+GrantRows = Callable[[object, object], list[dict]]
+_person_grant_rows: list[tuple[int, GrantRows]] = []
+
+
+def register_person_grants(order: int, rows: GrantRows) -> None:
+    """Add a kind of grant to the holder's list (`person_grants`), called from the AppConfig.ready of the
+    app that keeps it: `rows(membership, person)` gives, for the holder's member, one dict per grant
+    through which someone outside the holder sees the person now — {"kind", "who", "since", "until",
+    "basis", "end_url", "end_label"} (`end_url` None where it ends by itself). Kinds are listed by `order`."""
+    if all(fn is not rows for _order, fn in _person_grant_rows):
+        _person_grant_rows.append((order, rows))
+        _person_grant_rows.sort(key=lambda entry: entry[0])
+
+
 def person_grants(membership, person) -> list[dict]:
     """For the organisation holding `person`'s record: every grant through which someone *outside* it sees
     the person now, besides the consents and disclosures listed with the register itself — break-glass
     accesses, referrals whose sharing holds, support-team members of other organisations, co-workers of
-    other organisations on its cases, plan hand-overs — each with where it is ended (None where it ends
-    by itself). Empty for anyone but the holder."""
-    from django.urls import reverse
-
-    from renkei.conferences.models import TeamMember
-    from renkei.discharge.models import PlanHandover
-    from renkei.referrals import reference as referral_reference
-    from renkei.referrals.models import Referral
-
+    other organisations on its cases, plan hand-overs (each kind registered with `register_person_grants`)
+    — each with where it is ended (None where it ends by itself). Empty for anyone but the holder."""
     if not holds_record(membership, person) or not membership.has_perm("person.view"):
         return []
-    org, now, today, rows = membership.organisation_id, timezone.now(), timezone.localdate(), []
-    for glass in (BreakGlassAccess.objects.filter(person=person, expires_at__gt=now)
-                  .select_related("user", "organisation").order_by("started_at")):
-        rows.append({"kind": "緊急アクセス", "who": f"{glass.user}（{glass.organisation.name}）", "since": glass.started_at,
-                     "until": glass.expires_at, "basis": glass.legal_basis_name, "end_url": None,
-                     "end_label": "時間で終了（延長はできません）"})
-    for referral in (Referral.objects.filter(person=person, status__in=referral_reference.grant_statuses())
-                     .exclude(to_organisation_id=org).select_related("to_organisation").order_by("created_at")):
-        rows.append({"kind": "連携依頼", "who": referral.to_organisation.name, "since": referral.created_at,
-                     "until": None, "basis": "・".join(referral.scopes),
-                     "end_url": reverse("referrals:detail", args=[referral.pk]), "end_label": "依頼の画面で終了・取り下げ"})
-    for member in (TeamMember.objects.filter(team__case__person=person, removed_at__isnull=True)
-                   .exclude(organisation_id=org).select_related("team__case", "organisation", "user")
-                   .order_by("added_at")):
-        rows.append({"kind": "支援チームの構成員", "who": f"{member.display_name}（{member.organisation_name}）",
-                     "since": member.added_at, "until": None, "basis": f"ケース {member.team.case.number}",
-                     "end_url": reverse("conferences:team", args=[member.team.case_id]),
-                     "end_label": "チームの画面で外す"})
+    return [row for _order, rows in _person_grant_rows for row in rows(membership, person)]
+
+
+def breakglass_grants(membership, person) -> list[dict]:
+    """The holder's list: emergency accesses to the person not yet expired."""
+    return [{"kind": "緊急アクセス", "who": f"{glass.user}（{glass.organisation.name}）", "since": glass.started_at,
+             "until": glass.expires_at, "basis": glass.legal_basis_name, "end_url": None,
+             "end_label": "時間で終了（延長はできません）"}
+            for glass in (BreakGlassAccess.objects.filter(person=person, expires_at__gt=timezone.now())
+                          .select_related("user", "organisation").order_by("started_at"))]
+
+
+def co_worker_grants(membership, person) -> list[dict]:
+    """The holder's list: co-workers from other organisations on the holder's cases of the person."""
+    org, rows = membership.organisation_id, []
     for case in person.cases.filter(organisation_id=org).prefetch_related("co_workers__memberships__organisation"):
         for user in case.co_workers.all():
             if any(m.organisation_id == org and m.is_active for m in user.memberships.all()):
@@ -476,11 +505,4 @@ def person_grants(membership, person) -> list[dict]:
             rows.append({"kind": "ケースの協働者", "who": str(user), "since": case.opened_at, "until": None,
                          "basis": f"ケース {case.number}", "end_url": reverse("cases:case_edit", args=[case.pk]),
                          "end_label": "ケースの編集で外す"})
-    for handover in (PlanHandover.objects.filter(plan__person=person, consent__withdrawn_at__isnull=True,
-                                                 consent__valid_until__gte=today)
-                     .select_related("to_organisation", "consent").order_by("handed_at")):
-        rows.append({"kind": "退院後支援計画の引継ぎ", "who": handover.to_organisation.name, "since": handover.handed_at,
-                     "until": handover.consent.valid_until, "basis": f"同意#{handover.consent_id}",
-                     "end_url": reverse("consent:consent_detail", args=[handover.consent_id]),
-                     "end_label": "同意の撤回で終了"})
     return rows

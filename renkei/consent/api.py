@@ -173,9 +173,7 @@ def _team_of(person, team_id):
     """A support team of one of `person`'s cases (the person is already visible to the member)."""
     if team_id is None:
         return None
-    from renkei.conferences.models import SupportTeam
-
-    team = SupportTeam.objects.filter(pk=team_id, case__person=person).select_related("case").first()
+    team = access.support_teams("of_person")(person).filter(pk=team_id).first()
     if team is None:
         raise ValidationError("提供先の支援チームが見つかりません（この本人のケースの支援チームを指定してください）。")
     return team

@@ -4,11 +4,10 @@ from django.utils import timezone
 
 from renkei.accounts.models import Organisation, OrganisationType
 from renkei.cases.forms import VersionedForm
-from renkei.conferences.models import SupportTeam
 from renkei.core import attachments
 from renkei.core.forms import Form
 
-from . import reference
+from . import access, reference
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -34,7 +33,7 @@ class ConsentForm(Form):
     recipient_type = forms.ModelChoiceField(label="提供先の機関の種別", queryset=OrganisationType.objects.all(),
                                             required=False, help_text="種別を選ぶと、その種別のすべての機関が対象になります。")
     recipient_team = forms.ModelChoiceField(
-        label="提供先の支援チーム", queryset=SupportTeam.objects.none(), required=False,
+        label="提供先の支援チーム", queryset=None, required=False,
         help_text="チームの構成員である職員だけが、チームにいる間、同意の範囲で見られます（チームから外れると見られなくなります）。")
     purpose = forms.CharField(label="利用目的", widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": "利用目的を入力してください。"})
@@ -62,9 +61,8 @@ class ConsentForm(Form):
         self.fields["attachment"].help_text = (
             f"PDF・PNG・JPEG・TIFF（{attachments.limit_label()}まで）。閲覧はダウンロードで行います。")
         self.fields["recipient_organisation"].queryset = _other_orgs(membership)
-        teams = SupportTeam.objects.filter(case__person=person) if person is not None else SupportTeam.objects.none()
-        self.fields["recipient_team"].queryset = teams.select_related("case")
-        self.fields["recipient_team"].label_from_instance = _team_label
+        self.fields["recipient_team"].queryset = access.support_teams("of_person")(person)
+        self.fields["recipient_team"].label_from_instance = access.support_teams("label")
 
     def clean_attachment(self):
         """By content and size (renkei.core.attachments), before anything is written."""
@@ -75,11 +73,6 @@ class ConsentForm(Form):
             except ValidationError as error:
                 raise forms.ValidationError(error.messages) from None
         return upload
-
-
-def _team_label(team) -> str:
-    members = team.members.filter(removed_at__isnull=True, user__isnull=False).count()
-    return f"ケース {team.case.number} の支援チーム（職員の構成員 {members}名）"
 
 
 class WithdrawForm(VersionedForm):

@@ -1,7 +1,5 @@
 from django.conf import settings
 
-from renkei.accounts.roles import ROLES
-
 from .navigation import nav_items
 
 
@@ -12,6 +10,6 @@ def shell(request):
         "active_membership": membership,
         "can_search_persons": membership is not None and membership.has_perm("person.view"),
         # What the acting role may do, for links: {% if "person.edit" in membership_perms %}.
-        "membership_perms": ROLES[membership.role].permissions if membership and membership.is_active else (),
+        "membership_perms": membership.permissions if membership and membership.is_active else (),
         "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
     }

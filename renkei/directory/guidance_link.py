@@ -1,23 +1,12 @@
-"""Optional link to the guideline rules (renkei.guidance.engine): which duties of the 運営要領 involve the
-agency types found by matching. Imported defensively: without the engine the block is skipped."""
+"""The link to the guideline rules (renkei.guidance.engine, a lower layer): which duties of the 運営要領
+involve the agency types found by matching."""
 
-
-def _engine():
-    try:
-        from renkei.guidance import engine
-    except ImportError:
-        return None
-    if not all(hasattr(engine, name) for name in ("recommend", "CaseFacts")):
-        return None
-    return engine
+from renkei.guidance import engine
 
 
 def guideline_recommendations(query, results, membership) -> list | None:
-    """None when the engine is unavailable; otherwise the rules whose involved agency types match the
-    organisations in `results`, each with the matching types' names."""
-    engine = _engine()
-    if engine is None:
-        return None
+    """The rules whose involved agency types match the organisations in `results`, each with the matching
+    types' names; None when the query's facts do not fit the engine."""
     types = {}
     for item in results:
         agency = item.service.organization.agency_type

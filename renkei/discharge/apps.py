@@ -11,11 +11,12 @@ class DischargeConfig(AppConfig):
     ]
 
     def ready(self):
+        from renkei.cases import panels as case_panels
         from renkei.cases.stats import register_contact_source
 
-        from . import grants
+        from . import grants, panels
         from .stats import outreach_contacts
 
         grants.register()  # the consent-backed grant of handed-over plans
-
         register_contact_source(outreach_contacts)
+        case_panels.register("case.head", "discharge.progress", 20, panels.case_progress)

@@ -2,13 +2,10 @@
 the person's municipality, leaving out the agencies this person was already sent to."""
 
 from renkei.accounts.models import Organisation
+from renkei.directory import matching
 
 
 def next_best(referral, membership=None, limit: int = 3) -> list:
-    try:
-        from renkei.directory import matching
-    except ImportError:
-        return []
     if referral.need is None:
         return []
     place = referral.person.municipality or (referral.from_organisation if

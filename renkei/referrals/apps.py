@@ -10,19 +10,13 @@ class ReferralsConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import grants, stats
+        from renkei.cases import panels as case_panels
+        from renkei.consent import ending
+        from renkei.directory import matching
+
+        from . import grants, lapse, panels, stats
 
         grants.register()
-        try:
-            from renkei.consent import ending
-        except ImportError:  # without the consent layer no basis can end
-            pass
-        else:
-            from . import lapse
-
-            ending.on_basis_ended(lapse.on_basis_ended)
-        try:
-            from renkei.directory import matching
-        except ImportError:  # the directory's matching is optional for referrals
-            return
+        case_panels.register("case.body", "referrals.case", 10, panels.case_referrals)
+        ending.on_basis_ended(lapse.on_basis_ended)
         matching.register_performance_source(stats.performance_for_service)

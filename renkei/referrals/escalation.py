@@ -3,16 +3,14 @@ suggested by the guidance rules (renkei.guidance.engine.suggest_escalation) with
 
 from django.core.exceptions import ValidationError
 
+from renkei.guidance import engine
+
 from . import reference
 from .actions import escalation_target
 
 
 def suggestion(membership, case) -> dict | None:
     """{"step": Recommendation, "target": Organisation, "asks": [...]} or None."""
-    try:
-        from renkei.guidance import engine
-    except ImportError:
-        return None
     if case.organisation_id != membership.organisation_id:
         return None
     step = engine.suggest_escalation(membership.organisation.type.code, case.complexity)

@@ -9,10 +9,12 @@ the consent layer on every request), so a withdrawal ends the access at once.
 """
 
 from django.db.models import Q
+from django.urls import reverse
 
 from renkei.cases import access as cases_access
 from renkei.cases import grant_cache
 from renkei.cases.access import BASIC, RECORDS
+from renkei.consent.access import register_person_grants
 
 from . import reference, sharing
 from .models import Referral
@@ -76,7 +78,19 @@ def consultation_grant(m, prefix="") -> Q:
     return q
 
 
+def referral_grants(m, person) -> list[dict]:
+    """The holder's list of grants (consent register): referrals of the person to other organisations whose
+    status gives the receiver access."""
+    return [{"kind": "連携依頼", "who": referral.to_organisation.name, "since": referral.created_at, "until": None,
+             "basis": "・".join(referral.scopes), "end_url": reverse("referrals:detail", args=[referral.pk]),
+             "end_label": "依頼の画面で終了・取り下げ"}
+            for referral in (Referral.objects.filter(person=person, status__in=reference.grant_statuses())
+                             .exclude(to_organisation_id=m.organisation_id).select_related("to_organisation")
+                             .order_by("created_at"))]
+
+
 def register() -> None:
+    register_person_grants(20, referral_grants)
     cases_access.register_grant("person", person_grant)
     cases_access.register_grant("case", case_grant)
     cases_access.register_grant("entry", entry_grant)

@@ -8,29 +8,24 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from renkei.cases.access import BASIC
+from renkei.consent import access as consent_access
+from renkei.consent import actions as consent_actions
+from renkei.consent import reference as consent_reference
+from renkei.consent.models import Consent
 
 from . import reference
 
 
-def _consent():
-    from renkei.consent import access, reference
-
-    return access, reference
-
-
 def scope_choices() -> list[tuple[str, str]]:
-    _, ref = _consent()
-    return [(s["code"], s["name"]) for s in ref.scopes()]
+    return [(s["code"], s["name"]) for s in consent_reference.scopes()]
 
 
 def with_required(scopes) -> list[str]:
-    _, ref = _consent()
-    return ref.with_required(list(scopes) + [BASIC])
+    return consent_reference.with_required(list(scopes) + [BASIC])
 
 
 def consent_choices(person, organisation) -> list:
-    access, _ = _consent()
-    return list(access.active_consents(person, organisation).order_by("-valid_until", "id"))
+    return list(consent_access.active_consents(person, organisation).order_by("-valid_until", "id"))
 
 
 def _kind(organisation) -> str:
@@ -38,24 +33,20 @@ def _kind(organisation) -> str:
 
 
 def legal_basis_choices(from_organisation, to_organisation) -> list[dict]:
-    _, ref = _consent()
-    return [b for b in ref.disclosure_bases()
+    return [b for b in consent_reference.disclosure_bases()
             if _kind(from_organisation) in b["discloser"] and _kind(to_organisation) in b["recipients"]]
 
 
 def disclosure_bases() -> list[dict]:
-    _, ref = _consent()
-    return ref.disclosure_bases()
+    return consent_reference.disclosure_bases()
 
 
 def legal_basis_name(code: str) -> str:
-    _, ref = _consent()
-    return ref.basis_names().get(code, code)
+    return consent_reference.basis_names().get(code, code)
 
 
 def check_consents(person, organisation, consent_ids, scopes) -> list[int]:
     """The chosen consents, each in force and covering the receiver; together covering every scope."""
-    access, _ = _consent()
     try:
         ids = sorted({int(i) for i in consent_ids or []})
     except (TypeError, ValueError):
@@ -63,7 +54,7 @@ def check_consents(person, organisation, consent_ids, scopes) -> list[int]:
     if not ids:
         raise ValidationError("依頼先に情報を共有する根拠となる同意を選んでください。"
                               "有効な同意がないときは法的根拠と理由を記録してください。")
-    chosen = list(access.active_consents(person, organisation).filter(pk__in=ids))
+    chosen = list(consent_access.active_consents(person, organisation).filter(pk__in=ids))
     if len(chosen) != len(ids):
         raise ValidationError("選んだ同意に、期限切れ・撤回済み・依頼先を含まないものがあります。")
     missing = [s for s in scopes if not any(s in c.scopes for c in chosen)]
@@ -74,8 +65,6 @@ def check_consents(person, organisation, consent_ids, scopes) -> list[int]:
 
 def record_disclosure(*, request, membership, person, organisation, legal_basis, justification, scopes):
     """Record the legal-basis disclosure through the consent layer; returns the disclosure."""
-    from renkei.consent import actions as consent_actions
-
     allowed = {b["code"]: b for b in legal_basis_choices(membership.organisation, organisation)}
     if legal_basis not in allowed:
         raise ValidationError("この依頼先への提供に使える法的根拠を選んでください。")
@@ -90,16 +79,12 @@ def record_disclosure(*, request, membership, person, organisation, legal_basis,
 
 def still_holds(referral) -> bool:
     """Whether the basis of the referral's sharing is still in force (withdrawal ends it at once)."""
-    try:
-        access, _ = _consent()
-    except ImportError:
-        return False
     if referral.basis == "consent":
-        chosen = list(access.active_consents(referral.person, referral.to_organisation)
+        chosen = list(consent_access.active_consents(referral.person, referral.to_organisation)
                       .filter(pk__in=referral.consent_ids or []))
         return all(any(s in c.scopes for c in chosen) for s in referral.scopes)
     if referral.basis == "legal" and referral.disclosure_ref:
-        return access.active_disclosures(referral.person, referral.to_organisation, referral.scopes).filter(
+        return consent_access.active_disclosures(referral.person, referral.to_organisation, referral.scopes).filter(
             pk=referral.disclosure_ref).exists()
     return False
 
@@ -118,8 +103,6 @@ def end_cause(referral) -> str | None:
     if still_holds(referral):
         return None
     if referral.basis == "consent":
-        from renkei.consent.models import Consent
-
         chosen = list(Consent.objects.filter(pk__in=referral.consent_ids or []))
         if any(c.withdrawn_at is not None for c in chosen):
             return "withdrawn"
@@ -130,10 +113,7 @@ def end_cause(referral) -> str | None:
 def consents_in_force(person) -> list:
     """Every consent in force for the person that names an organisation or an organisation type (the
     referral form lists them before a receiver is chosen; the check on sending narrows them)."""
-    access, _ = _consent()
-    from renkei.consent.models import Consent
-
-    return list(access.in_force(Consent.objects.filter(person=person, recipient_kind__in=["organisation",
+    return list(consent_access.in_force(Consent.objects.filter(person=person, recipient_kind__in=["organisation",
                                                                                           "organisation_type"]))
                 .select_related("recipient_organisation", "recipient_type").order_by("-valid_until", "id"))
 

@@ -43,13 +43,13 @@ def test_progress_partial_renders_on_the_case_page(pref, inpatient, rf, client_f
     work.do_start_pathway(request=None, membership=pref.memberships.hana, case=inpatient)
     request = rf.get("/")
     request.membership = pref.memberships.hana
-    html = Template("{% load discharge %}{% discharge_progress case %}").render(Context(
+    html = Template("{% load case_panels %}{% case_panels 'case.head' case %}").render(Context(
         {"request": request, "case": inpatient}))
     assert "0 / 8" in html
     page = client_for(pref.users.hana).get(f"/cases/{inpatient.pk}/").content.decode()
     assert "地域移行の経路" in page and "0 / 8" in page and f"/discharge/cases/{inpatient.pk}/" in page
     request.membership = pref.memberships.mallory
-    assert "地域移行" not in Template("{% load discharge %}{% discharge_progress case %}").render(Context(
+    assert "地域移行" not in Template("{% load case_panels %}{% case_panels 'case.head' case %}").render(Context(
         {"request": request, "case": inpatient}))
 
 
