@@ -30,7 +30,7 @@ def _rows(services, moment):
              "kinds": [st.taxonomy_term for st in s.service_terms.all()]} for s in services]
 
 
-@query.reads(SearchForm)
+@query.reads(SearchForm, page=query.Int("ページ", maximum=100_000, default=1))
 def search(request):
     require_perm(request, "directory.view")
     filters = request.GET.copy()
@@ -39,7 +39,7 @@ def search(request):
     rows, page, moment = [], None, timezone.now()
     if form.is_valid() or not filters:
         data = form.cleaned_data if filters else {}
-        page = search_page(request.membership, request.GET.get("page"), q=data.get("q", ""),
+        page = search_page(request.membership, request.query.page, q=data.get("q", ""),
                            kind=getattr(data.get("kind"), "pk", None), area=data.get("area"),
                            open_now=data.get("open_now", False), accepting=data.get("accepting", False), at=moment)
         rows = _rows(page.object_list, moment)
