@@ -16,6 +16,7 @@ with odd values for what it declares). The API's parameters are typed by `renkei
 import datetime as dt
 import functools
 import re
+import uuid
 from types import SimpleNamespace
 
 from django.shortcuts import render
@@ -79,6 +80,18 @@ class Id(Int):
 
     def __init__(self, label: str):
         super().__init__(label)
+
+
+class Uuid(Param):
+    """A record's UUID (the directory's HSDS records), in its usual hex form with or without hyphens."""
+
+    def parse(self, raw: str) -> uuid.UUID:
+        try:
+            if len(raw) <= 36:
+                return uuid.UUID(raw)
+        except ValueError:
+            pass
+        raise QueryError(f"「{self.label}」の形式が正しくありません（UUID で指定してください）。")
 
 
 class FiscalYear(Int):

@@ -108,7 +108,7 @@ def referral_transition(request, referral_id):
     return redirect("referrals:detail", referral.pk)
 
 
-@query.reads(to_organisation=query.Id("依頼先の機関"), service=query.Id("依頼先のサービス"), need=query.Id("ニーズ"),
+@query.reads(to_organisation=query.Id("依頼先の機関"), service=query.Uuid("依頼先のサービス"), need=query.Uuid("ニーズ"),
              escalate=query.Flag("上位機関への依頼"))
 def referral_create(request, case_id):
     m = _m(request)

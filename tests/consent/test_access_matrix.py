@@ -68,8 +68,9 @@ def _sample(schema: dict, components: dict):
         return schema["enum"][0]
     kind = schema.get("type")
     if kind == "object":
+        # the required fields, and those the generic body would fill with a value the schema may refuse (a code)
         return {k: _sample(v, components) for k, v in schema.get("properties", {}).items()
-                if k in schema.get("required", [])}
+                if k in schema.get("required", []) or k in API_BODY}
     if kind == "array":
         return [_sample(schema.get("items", {}), components)]
     if kind in ("integer", "number"):

@@ -225,6 +225,8 @@ def test_the_declared_parameter_types_refuse_each_kind_of_odd_value_with_their_l
          "指定できるのは active・all"),
         (query.Text("検索語", max_length=100), ["あ" * 101, "a\x00b", "\x1b[31m"], None),
         (query.Flag("上位機関への依頼"), ["yes", "2"], "「上位機関への依頼」に指定できない値です"),
+        (query.Uuid("依頼先のサービス"), ["1", "abc", "0" * 37, "{" + "0" * 32 + "}x", "urn:uuid:" + "0" * 32],
+         "「依頼先のサービス」の形式が正しくありません"),
     ]
     for param, values, message in cases:
         for value in values:
@@ -239,4 +241,8 @@ def test_the_declared_parameter_types_refuse_each_kind_of_odd_value_with_their_l
     assert query.Flag("x").read(["1"]) is True and query.Flag("x").read([]) is False
     assert query.Choice("表示", [("a", "A")], default="a").read([""]) == "a"
     assert query.Id("本人").read(["7", "7"]) == 7  # the same value twice is one value
+    import uuid
+
+    value = uuid.uuid4()
+    assert query.Uuid("依頼先のサービス").read([str(value)]) == value == query.Uuid("サービス").read([value.hex])
     assert inspect.signature(query.reads)  # (the decorator is what the views use)

@@ -90,7 +90,8 @@ def test_the_withdrawn_consent_itself_is_not_a_new_basis(pref, held, client_for)
     ({}, 422, "必須項目です。"),
     ({"basis": "consent", "consent_ids": ["x"]}, 422, "整数で指定してください。"),
     ({"basis": "consent"}, 400, "依頼先に情報を共有する根拠となる同意を選んでください。"),
-    ({"basis": "legal", "legal_basis": "no-such-basis", "justification": "理由"}, 400,
+    ({"basis": "legal", "legal_basis": "no-such-basis", "justification": "理由"}, 422, "選択肢にない値です"),
+    ({"basis": "legal", "legal_basis": "", "justification": "理由"}, 400,
      "この依頼先への提供に使える法的根拠を選んでください。"),
 ])
 def test_a_bad_basis_is_refused_in_japanese_and_changes_nothing(pref, held, client_for, body, status, message):
