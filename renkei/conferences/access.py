@@ -134,14 +134,19 @@ class TeamAccess:
     can_manage: bool
 
 
-def get_case_team_access(m, case_id) -> TeamAccess:
-    """The case, if `m` may see its team page; 404 otherwise."""
+def _attended_case_id(m, case_id) -> int:
+    """The case id as an integer for a member who may attend conferences; 404 otherwise (alike)."""
     if not may_attend(m):
         raise Http404
     try:
-        case_id = int(case_id)
+        return int(case_id)
     except (TypeError, ValueError):
         raise Http404 from None
+
+
+def get_case_team_access(m, case_id) -> TeamAccess:
+    """The case, if `m` may see its team page; 404 otherwise."""
+    case_id = _attended_case_id(m, case_id)
     case = cases_visible_to(m).filter(pk=case_id).first()
     if case is not None:
         return TeamAccess(case, True, may_manage(m))
@@ -165,12 +170,7 @@ def get_ended_team_access(m, case_id) -> EndedAccess:
     everyone else, alike for missing and forbidden."""
     from . import lapse
 
-    if not may_attend(m):
-        raise Http404
-    try:
-        case_id = int(case_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    case_id = _attended_case_id(m, case_id)
     member = (active_team_members(m).filter(team__case_id=case_id, user__isnull=False)
               .select_related("team__case__organisation", "team__case__lead", "team__case__person", "organisation")
               .first())
