@@ -105,13 +105,24 @@ def _team_label(team) -> str:
 
 def team_member_grants(m, person) -> list[dict]:
     """The holder's list of grants (consent register): members of the person's support teams from other
-    organisations."""
-    return [{"kind": "支援チームの構成員", "who": f"{member.display_name}（{member.organisation_name}）",
-             "since": member.added_at, "until": None, "basis": f"ケース {member.team.case.number}",
-             "end_url": reverse("conferences:team", args=[member.team.case_id]), "end_label": "チームの画面で外す"}
-            for member in (TeamMember.objects.filter(team__case__person=person, removed_at__isnull=True)
-                           .exclude(organisation_id=m.organisation_id).select_related("team__case", "organisation", "user")
-                           .order_by("added_at"))]
+    organisations; a member whom the team consent no longer reaches says since when and why."""
+    from . import lapse
+
+    members = list(TeamMember.objects.filter(team__case__person=person, removed_at__isnull=True)
+                   .exclude(organisation_id=m.organisation_id).select_related("team__case", "organisation", "user")
+                   .order_by("added_at"))
+    ended = {}
+    for team in {member.team_id: member.team for member in members}.values():
+        ended |= lapse.ended_for(team, [member for member in members if member.team_id == team.pk])
+    rows = []
+    for member in members:
+        basis = f"ケース {member.team.case.number}"
+        if (end := ended.get(member.pk)) is not None:
+            basis += f"（{end.cause_name}により閲覧できません）"
+        rows.append({"kind": "支援チームの構成員", "who": f"{member.display_name}（{member.organisation_name}）",
+                     "since": member.added_at, "until": end.at.date() if end else None, "basis": basis,
+                     "end_url": reverse("conferences:team", args=[member.team.case_id]), "end_label": "チームの画面で外す"})
+    return rows
 
 
 def register() -> None:

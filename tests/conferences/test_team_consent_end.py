@@ -235,3 +235,15 @@ def team_consent_by(pref, team, who):
         recipient_kind="support_team", recipient_team=team, purpose="支援チームでの支援のため", scopes=["相談・経過記録"],
         valid_from=today, valid_until=today + dt.timedelta(days=90), method="written", obtained_at=timezone.now(),
         note="支援チームへの提供について同意書に署名。")
+
+
+def test_the_holder_s_list_of_grants_says_which_team_members_the_ended_consent_no_longer_reaches(pref, team,
+                                                                                               client_for):
+    consent = team_consent(pref, team)
+    register = reverse("consent:person_register", args=[team.case.person_id])
+    before = client_for(pref.users.alice).get(register).content.decode()
+    assert "訪問看護" in before and "により閲覧できません" not in before
+    withdraw(pref, consent)
+    after = client_for(pref.users.alice).get(register).content.decode()
+    assert after.count("（同意の撤回により閲覧できません）") == 2  # dave and erin, each still listed
+    assert "チームの画面で外す" in after
