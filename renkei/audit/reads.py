@@ -79,10 +79,7 @@ def read_bases(membership, persons: Iterable, groups: Iterable[str]) -> dict[int
     shared = [pk for pk in ids if pk not in own]
     if not shared:
         return {}
-    glass: dict[int, str] = {}
-    for access in (sharing.active_breakglass(membership).select_related(None).only("id", "person_id", "legal_basis")
-                   .filter(person_id__in=shared).order_by("-started_at", "-id")):
-        glass.setdefault(access.person_id, access.legal_basis_label)
+    glass = sharing.breakglass_bases(membership, shared)
     # per field group: {person id: the consent (preferred) or disclosure that shows it}
     sources = sharing.sources_by_scope(membership, shared, groups)
     out = {}

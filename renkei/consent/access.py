@@ -174,27 +174,88 @@ def _shared_sources(membership, scope):
     return consents, disclosures
 
 
+READ_SOURCES_LIMIT = 2000
+
+
+def _read_sources(membership):
+    """(break-glass rows, sharing rows) covering `membership` now, for the audit of its reads: each
+    break-glass row (person id, start, id, basis label); each consent or disclosure row (person id, rank,
+    scope index, basis label), where the higher rank wins for a person and scope: a consent over a
+    disclosure, then the later end date, then the later row. None when there are more than
+    READ_SOURCES_LIMIT rows (the caller then asks for its persons only)."""
+    glass = [(a.person_id, a.started_at.timestamp(), a.pk, a.legal_basis_label) for a in
+             active_breakglass(membership).select_related(None).only("id", "person_id", "legal_basis", "started_at")
+             .order_by()[:READ_SOURCES_LIMIT + 1]]
+    rows = []
+    reach = reference.reach_for(membership)
+    if reach is not None:
+        sources = [(0, active_disclosures(None, membership.organisation))] if reach["disclosures"] else []
+        sources.append((1, _consents_for(membership, reach, None)))
+        for kind, source_qs in sources:
+            fields = ["id", "person_id", "scope_index", "valid_until"] + (
+                ["legal_basis"] if source_qs.model is Disclosure else [])
+            rows += [(s.person_id, (kind, s.valid_until.toordinal(), s.pk), s.scope_index, s.legal_basis_label)
+                     for s in source_qs.select_related(None).only(*fields).order_by()[:READ_SOURCES_LIMIT + 1]]
+    if len(glass) > READ_SOURCES_LIMIT or len(rows) > READ_SOURCES_LIMIT:
+        return None
+    return frozenset(glass), frozenset(rows)
+
+
+def read_sources(membership, person_ids):
+    """`_read_sources` of `person_ids`' rows: once per request, and reused across requests while no grant
+    table changed and no time boundary passed (renkei.cases.grant_cache); when there are too many rows to
+    keep, the rows of `person_ids` only (three queries)."""
+    from renkei.cases import access as cases_access
+    from renkei.cases import grant_cache
+
+    key = ("consent.read_sources", *member_key(membership))
+    every = per_request(key, lambda: grant_cache.cached(
+        (*key, membership.organisation.type_id), lambda: _read_sources(membership), cases_access._token))
+    wanted = set(person_ids)
+    if every is None:
+        glass = [(a.person_id, a.started_at.timestamp(), a.pk, a.legal_basis_label) for a in
+                 active_breakglass(membership).filter(person_id__in=wanted)]
+        every = (frozenset(glass), frozenset(_rows_of(membership, wanted)))
+    return ([row for row in every[0] if row[0] in wanted], [row for row in every[1] if row[0] in wanted])
+
+
+def _rows_of(membership, person_ids):
+    reach = reference.reach_for(membership)
+    if reach is None:
+        return []
+    sources = [(0, active_disclosures(None, membership.organisation))] if reach["disclosures"] else []
+    sources.append((1, _consents_for(membership, reach, None)))
+    return [(s.person_id, (kind, s.valid_until.toordinal(), s.pk), s.scope_index, s.legal_basis_label)
+            for kind, source_qs in sources for s in source_qs.filter(person_id__in=person_ids)]
+
+
 def sources_by_scope(membership, person_ids, scopes) -> dict[str, dict[int, str]]:
     """For the audit of a read: {scope: {person id: basis label}} of the consents (preferred) and legal-basis
-    disclosures through which `membership` sees each of `scopes` of `person_ids` — two queries for any
-    number of scopes (each source's scopes are compared here), each reading only the source's id, legal
-    basis and scopes. A scope the member's role may not see through sharing has no entry."""
+    disclosures through which `membership` sees each of `scopes` of `person_ids` (from `read_sources`: no
+    query while the grants are unchanged). A scope the member's role may not see through sharing has no
+    entry."""
     reach = reference.reach_for(membership)
     allowed = [scope for scope in scopes if _reach_allows(reach, scope)]
     found: dict[str, dict[int, str]] = {scope: {} for scope in scopes}
     if not allowed or not person_ids:
         return found
-    consents = _consents_for(membership, reach, None)
-    sources = [active_disclosures(None, membership.organisation)] if reach["disclosures"] else []
-    sources.append(consents)  # last, so that a consent wins over a disclosure
-    for source_qs in sources:
-        fields = ["id", "person_id", "scope_index"] + (["legal_basis"] if source_qs.model is Disclosure else [])
-        for source in (source_qs.select_related(None).only(*fields).filter(person_id__in=person_ids)
-                       .order_by("valid_until", "id")):
-            for scope in allowed:
-                if f"|{scope}|" in source.scope_index:
-                    found[scope][source.person_id] = source.legal_basis_label
+    best: dict[tuple[str, int], tuple] = {}
+    for person, rank, scope_index, label in read_sources(membership, person_ids)[1]:
+        for scope in allowed:
+            if f"|{scope}|" in scope_index and rank > best.get((scope, person), ((-1,),))[0]:
+                best[(scope, person)] = (rank, label)
+    for (scope, person), (_rank, label) in best.items():
+        found[scope][person] = label
     return found
+
+
+def breakglass_bases(membership, person_ids) -> dict[int, str]:
+    """{person id: basis label} of the latest active break-glass access of `membership` to each person."""
+    out: dict[int, tuple] = {}
+    for person, started, pk, label in read_sources(membership, person_ids)[0]:
+        if (started, pk) > out.get(person, ((-1.0, -1), ""))[0]:
+            out[person] = ((started, pk), label)
+    return {person: label for person, (_order, label) in out.items()}
 
 
 def _owned_by(source_qs, person_field: str, org_field: str) -> Exists:

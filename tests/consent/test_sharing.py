@@ -155,3 +155,35 @@ def test_shared_persons_appear_in_the_partners_search(pref, client_for, world, c
     assert "山田" not in client.get(reverse("cases:search"), {"q": "やまだ"}).content.decode()
     consent_to(world["person"], organisation=pref.orgs.vn)
     assert "山田" in client.get(reverse("cases:search"), {"q": "やまだ"}).content.decode()
+
+
+def _read_basis(client, world, user):
+    before = AuditEvent.objects.filter(action="person.viewed", actor=user).count()
+    assert client.get(person_url(world)).status_code == 200
+    events = AuditEvent.objects.filter(action="person.viewed", actor=user).order_by("-id")
+    assert events.count() == before + 1
+    return events.first()
+
+
+def test_the_basis_of_a_read_follows_a_later_consent_at_once_though_the_sources_are_kept(
+        pref, client_for, world, consent_to):
+    """The audit's sharing sources are reused across requests (renkei.cases.grant_cache): a consent recorded
+    after a read is the basis of the next one, and a withdrawal ends the read."""
+    first = consent_to(world["person"], organisation=pref.orgs.vn, days=30)
+    client = client_for(pref.users.dave)
+    assert _read_basis(client, world, pref.users.dave).legal_basis == f"consent:{first.pk}"
+    later = consent_to(world["person"], organisation=pref.orgs.vn, days=90)
+    assert _read_basis(client, world, pref.users.dave).legal_basis == f"consent:{later.pk}"
+    actions.do_withdraw_consent(request=None, membership=pref.memberships.alice, consent=later,
+                                version=later.version, method="oral", note="本人の申出")
+    assert _read_basis(client, world, pref.users.dave).legal_basis == f"consent:{first.pk}"
+
+
+def test_too_many_sharing_sources_to_keep_give_the_same_bases(pref, client_for, world, consent_to, monkeypatch):
+    from renkei.cases import grant_cache
+
+    consent = consent_to(world["person"], organisation=pref.orgs.vn)
+    monkeypatch.setattr(access, "READ_SOURCES_LIMIT", 0)
+    grant_cache.clear()
+    event = _read_basis(client_for(pref.users.dave), world, pref.users.dave)
+    assert event.legal_basis == f"consent:{consent.pk}" and event.field_groups == [BASIC]
