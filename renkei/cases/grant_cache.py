@@ -18,7 +18,7 @@ results depend only on (1) rows of a known set of tables and (2) the clock. So:
 An entry is used only when the token read now equals the token it was computed under and its expiry
 has not passed. Withdrawal, removal from a team or a break-glass expiry therefore take effect at once,
 as without the cache. When the epoch row is missing (a truncated database), nothing is cached.
-Only small results (frozensets, tuples of frozensets, None) are kept; per-process, bounded LRU.
+Only small results (frozensets, booleans, tuples of them, None) are kept; per-process, bounded LRU.
 """
 
 import datetime as dt
@@ -107,7 +107,7 @@ def _expiry(token, now: dt.datetime) -> dt.datetime:
 
 
 def _cacheable(value) -> bool:
-    if value is None or isinstance(value, frozenset):
+    if value is None or isinstance(value, (frozenset, bool)):
         return True
     return isinstance(value, tuple) and all(_cacheable(v) for v in value)
 

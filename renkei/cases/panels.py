@@ -7,7 +7,9 @@ purpose, the discharge progress, the referrals, the consent badge) they register
     register("case.head", "conferences.purpose", 10, panel)
 
 `panel(request, obj)` gets the request and the page's object (the case, or the person) and returns
-`(template name, context)`, or None when it shows nothing to this member. The page renders the panels of
+`(template name, context)`, or None when it shows nothing to this member. The page fetched `obj` through
+the access layer for the acting member (`get_case_for_user`, `get_person_for_user`): a panel does not
+check again that the member sees it, only which of its own records about it the member sees. The page renders the panels of
 a slot in order with `{% load case_panels %}{% case_panels "case.head" case %}`: each template with only
 its own context (and the CSRF token), as an inclusion tag would. Slots:
 

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from renkei.audit.actions import log_event
+from renkei.cases import access as cases_access
+from renkei.cases import grant_cache
 from renkei.cases.access import BASIC
 
 from . import notify, reference, sharing
@@ -88,9 +90,17 @@ def hold_for_basis(referral, cause: str, *, request=None, membership=None) -> bo
     return True
 
 
+def _holds(referral) -> bool:
+    """`sharing.still_holds`, reused across reads while no grant table changed (the referral, consents and
+    disclosures are grant tables) and no time boundary passed (local midnight ends a consent's period):
+    renkei.cases.grant_cache."""
+    return grant_cache.cached(("referrals.basis_holds", referral.pk), lambda: sharing.still_holds(referral),
+                              cases_access._token)
+
+
 def check(referral) -> Referral:
     """On read: a live referral whose basis lapsed (by the clock) is put on hold first."""
-    if referral.status in reference.basis_hold()["from"] and not is_basis_held(referral):
+    if referral.status in reference.basis_hold()["from"] and not is_basis_held(referral) and not _holds(referral):
         cause = sharing.end_cause(referral)
         if cause is not None and hold_for_basis(referral, cause):
             referral.refresh_from_db()
