@@ -82,6 +82,14 @@ def plans_visible_to(m) -> QuerySet:
     return DischargePlan.objects.filter(q).select_related("person", "case", "organisation", "consent")
 
 
+def own_plans(m) -> QuerySet:
+    """The plans of the member's own organisation (every one of them is among `plans_visible_to`)."""
+    if not can_view(m):
+        return DischargePlan.objects.none()
+    return DischargePlan.objects.filter(organisation=m.organisation).select_related("person", "case", "organisation",
+                                                                                     "consent")
+
+
 def get_plan_for_user(m, plan_id) -> DischargePlan:
     return _get(plans_visible_to(m), plan_id)
 
@@ -174,7 +182,8 @@ def is_office(m) -> bool:
 def supporter_of(m) -> Supporter | None:
     if not _active(m):
         return None
-    return Supporter.objects.filter(user=m.user, is_active=True).first()
+    return case_access.per_request(("discharge.supporter", m.user_id),
+                                   lambda: Supporter.objects.filter(user=m.user, is_active=True).first())
 
 
 def requests_visible_to(m) -> QuerySet:

@@ -10,8 +10,7 @@ def panels(request) -> list[dict]:
     m = request.membership
     out = []
     if m is not None and access.can_view(m):
-        plans = access.plans_visible_to(m).filter(organisation=m.organisation).filter(
-            Q(case__lead=request.user) | Q(created_by=request.user))
+        plans = access.own_plans(m).filter(Q(case__lead=request.user) | Q(created_by=request.user))
         due = actions.due_reviews(plans)
         visits = list(access.visits_visible_to(m).filter(status="planned").filter(
             Q(staff=request.user) | Q(companions=request.user)).distinct().order_by("planned_at")[:10])
