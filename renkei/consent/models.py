@@ -1,4 +1,4 @@
-"""Consent register, legal-basis disclosures, break-glass accesses and the notifications they raise.
+"""Consent register, legal-basis disclosures, break-glass accesses.
 
 A person's data crosses an organisation boundary only through one of these (see access.py). Recipients
 of a consent are an organisation, an organisation type, or a support team (conferences.SupportTeam: its
@@ -205,19 +205,3 @@ class BreakGlassAccess(models.Model):
     @property
     def legal_basis_label(self):
         return f"breakglass:{self.legal_basis}:{self.pk}"
-
-
-class Notification(models.Model):
-    """An in-product notice to one member of staff (break-glass accesses, for now)."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=30, default="breakglass")
-    breakglass = models.ForeignKey(BreakGlassAccess, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="notifications")
-    text = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]

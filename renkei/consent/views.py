@@ -14,6 +14,7 @@ from renkei.cases import versioning
 from renkei.cases.access import BASIC
 from renkei.cases.versioning import StaleVersion
 from renkei.core import attachments, query, refused
+from renkei.notices import access as notices_access
 
 from . import access, actions, breakglass, reference
 from .forms import (
@@ -24,7 +25,6 @@ from .forms import (
     EndDisclosureForm,
     WithdrawForm,
 )
-from .models import Notification
 
 
 def _errors(form, error: ValidationError):
@@ -243,11 +243,7 @@ def breakglass_open(request, person_id):
 def notification_ack(request, notification_id):
     require_perm(request, "audit.view")
     m = request.membership
-    try:
-        notification = Notification.objects.get(pk=int(notification_id), recipient=request.user,
-                                                organisation=m.organisation)
-    except (Notification.DoesNotExist, ValueError):
-        raise Http404 from None
+    notification = notices_access.get_notice_for_user(m, notification_id, kinds=[actions.BREAKGLASS_NOTICE])
     actions.do_acknowledge_notification(request=request, membership=m, notification=notification)
     messages.success(request, "緊急アクセスを確認済みにしました。")
     return redirect("core:dashboard")
