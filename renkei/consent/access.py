@@ -487,12 +487,29 @@ def person_grants(membership, person) -> list[dict]:
 
 
 def breakglass_grants(membership, person) -> list[dict]:
-    """The holder's list: emergency accesses to the person not yet expired."""
+    """The holder's list: emergency accesses to the person not yet expired; the holder's consent managers
+    end an active one early (`consent:breakglass_end`)."""
+    may_end = may_share(membership, person)
     return [{"kind": "緊急アクセス", "who": f"{glass.user}（{glass.organisation.name}）", "since": glass.started_at,
-             "until": glass.expires_at, "basis": glass.legal_basis_name, "end_url": None,
-             "end_label": "時間で終了（延長はできません）"}
+             "until": glass.expires_at, "basis": glass.legal_basis_name,
+             "end_url": reverse("consent:breakglass_end", args=[glass.pk]) if may_end else None,
+             "end_label": "緊急アクセスを終了する" if may_end else "時間で終了（延長はできません）"}
             for glass in (BreakGlassAccess.objects.filter(person=person, expires_at__gt=timezone.now())
                           .select_related("user", "organisation").order_by("started_at"))]
+
+
+def get_breakglass_for_ending(membership, access_id) -> BreakGlassAccess:
+    """A break-glass access to a person whose record the member's organisation holds, for its consent
+    managers to end early (`may_share`); 404 alike for missing, forbidden and one the member may not end."""
+    if not can_manage(membership):
+        raise Http404
+    try:
+        glass = BreakGlassAccess.objects.select_related("person", "user", "organisation").get(pk=int(access_id))
+    except (BreakGlassAccess.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    if not may_share(membership, glass.person):
+        raise Http404
+    return glass
 
 
 def co_worker_grants(membership, person) -> list[dict]:

@@ -22,7 +22,7 @@ from renkei.notices import actions as notices_actions
 from renkei.notices import notify as notices
 
 from . import ending, reference
-from .access import can_manage
+from .access import can_manage, holds_record
 from .models import BreakGlassAccess, Consent, Disclosure
 
 PURPOSE = "同意・情報提供の記録"
@@ -290,6 +290,36 @@ def do_open_breakglass(*, request, membership, person, reason, legal_basis) -> B
         transaction.on_commit(lambda: send_mail(
             "【Renkei】緊急アクセスがありました", text + f"\n内容の確認: {url}\n（本人の氏名はメールに記載していません）",
             None, addresses, fail_silently=True))
+    return access
+
+
+@transaction.atomic
+def do_end_breakglass(*, request, membership, access, reason) -> BreakGlassAccess:
+    """The holder of the person's record ends a break-glass access before its time (its consent managers,
+    from the register). Takes effect at once: the access's end becomes now (the grant epoch moves with the
+    row, renkei.cases.grant_cache), and its holder is told."""
+    _require_manage(membership)
+    access = BreakGlassAccess.objects.select_for_update().select_related("person", "user", "organisation").get(
+        pk=access.pk)
+    if not holds_record(membership, access.person):
+        raise ValidationError("緊急アクセスを終了できるのは、本人の記録を持つ組織だけです。")
+    now = timezone.now()
+    if access.ended_at is not None:
+        raise ValidationError("この緊急アクセスはすでに終了しています。")
+    if access.expires_at <= now:
+        raise ValidationError("この緊急アクセスは時間が過ぎて、すでに終わっています。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("緊急アクセスを終了する理由を入力してください。")
+    planned = access.expires_at
+    access.ended_at, access.ended_by, access.end_reason, access.expires_at = now, membership.user, reason, now
+    access.save(update_fields=["ended_at", "ended_by", "end_reason", "expires_at"])
+    _log("breakglass.ended", request, membership, access, access.person, [BASIC], "",
+         {"reason": reason, "planned_end": planned, "holder": f"{access.user}（{access.organisation.name}）"})
+    notices.notify([access.user], organisation=access.organisation, kind="breakglass_ended",
+                   key=f"breakglass-ended:{access.pk}", person=access.person_id,
+                   message=f"緊急アクセス（{wareki(timezone.localtime(access.started_at))} 開始）は、本人の記録を持つ"
+                           f"{membership.organisation.name}によって終了されました。理由: {reason}")
     return access
 
 

@@ -186,6 +186,11 @@ class BreakGlassAccess(models.Model):
     legal_basis = models.CharField("法的根拠", max_length=40)
     started_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
+    # ended early by the holder of the person's record (the register): `expires_at` is then the end
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    end_reason = models.TextField("終了の理由", blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
@@ -22,6 +23,7 @@ from .forms import (
     BreakGlassSearchForm,
     ConsentForm,
     DisclosureForm,
+    EndBreakGlassForm,
     EndDisclosureForm,
     WithdrawForm,
 )
@@ -237,6 +239,27 @@ def breakglass_open(request, person_id):
             return redirect("cases:person_detail", person.pk)
     return render(request, "consent/breakglass_open.html", {
         "form": form, "person": person, "search": search, "hours": reference.breakglass_hours()})
+
+
+def breakglass_end(request, access_id):
+    """The holder of the person's record ends a break-glass access early: GET shows what will end (the
+    confirmation), POST ends it with a reason. 404 alike for missing and forbidden."""
+    m = request.membership
+    glass = access.get_breakglass_for_ending(m, access_id)
+    form = EndBreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_end_breakglass(request=request, membership=m, access=glass, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, f"{glass.user}さん（{glass.organisation.name}）の緊急アクセスを終了しました。"
+                                      "相手は直ちに本人の記録を見られなくなります。")
+            return redirect("consent:person_register", glass.person_id)
+    _log_read(request, "breakglass.end_form_viewed", glass, glass.person)
+    return render(request, "consent/breakglass_end.html", {
+        "glass": glass, "person": glass.person, "form": form,
+        "active": glass.ended_at is None and glass.expires_at > timezone.now()})
 
 
 @require_POST
