@@ -31,7 +31,7 @@ from renkei.cases.access import (
     per_request,
     team_person_ids,
 )
-from renkei.cases.models import Person
+from renkei.cases.models import CaseCoWorker, Person
 
 from . import reference
 from .models import BreakGlassAccess, Consent, Disclosure
@@ -513,13 +513,16 @@ def get_breakglass_for_ending(membership, access_id) -> BreakGlassAccess:
 
 
 def co_worker_grants(membership, person) -> list[dict]:
-    """The holder's list: co-workers from other organisations on the holder's cases of the person."""
+    """The holder's list: co-workers from other organisations on the holder's cases of the person, each
+    in the membership their place was given to (a place without one opens nothing and is not listed)."""
     org, rows = membership.organisation_id, []
-    for case in person.cases.filter(organisation_id=org).prefetch_related("co_workers__memberships__organisation"):
-        for user in case.co_workers.all():
-            if any(m.organisation_id == org and m.is_active for m in user.memberships.all()):
-                continue
-            rows.append({"kind": "ケースの協働者", "who": str(user), "since": case.opened_at, "until": None,
-                         "basis": f"ケース {case.number}", "end_url": reverse("cases:case_edit", args=[case.pk]),
-                         "end_label": "ケースの編集で外す"})
+    places = (CaseCoWorker.objects.filter(case__person=person, case__organisation_id=org, membership__is_active=True,
+                                          user__is_active=True)
+              .exclude(membership__organisation_id=org)
+              .select_related("case", "user", "membership__organisation").order_by("case__opened_at", "pk"))
+    for place in places:
+        case = place.case
+        rows.append({"kind": "ケースの協働者", "who": f"{place.user}（{place.membership.organisation.name}）",
+                     "since": case.opened_at, "until": None, "basis": f"ケース {case.number}",
+                     "end_url": reverse("cases:case_edit", args=[case.pk]), "end_label": "ケースの編集で外す"})
     return rows

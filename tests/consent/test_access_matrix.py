@@ -352,10 +352,11 @@ def setup_relationship(name, pref, world):
                                     version=consent.version, method="oral")
         return pref.users.mallory, set()
     if name == "co-worker of another organisation's case":
-        world["case"].co_workers.add(pref.users.sam)
+        world["case"].co_workers.add(pref.users.sam, through_defaults={"membership": pref.memberships.sam})
         return pref.users.sam, {"person", "records"}
     if name == "co-worker acting in their other membership (閲覧 at the センター)":
-        world["case"].co_workers.add(pref.users.hana)  # given to her 保健所 相談員 membership
+        # given to her 保健所 相談員 membership
+        world["case"].co_workers.add(pref.users.hana, through_defaults={"membership": pref.memberships.hana})
         return pref.users.hana, set(), pref.all_memberships["hana"][1]
     if name == "without consent":
         return pref.users.sam, set()
