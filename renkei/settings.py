@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "renkei.core",
     "renkei.audit",
     "renkei.accounts",
+    "renkei.notices",
     "renkei.directory",
     "renkei.guidance",
     "renkei.cases",

@@ -28,7 +28,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from . import grant_cache
-from .models import Case, Consultation, Person, RecordEntry, SearchDocument
+from .models import Case, CaseCoWorker, Consultation, Person, RecordEntry, SearchDocument
 
 BASIC = "基本情報"
 RECORDS = "相談・経過記録"
@@ -191,12 +191,12 @@ def _led_and_co_worked(user_id) -> tuple[QuerySet, QuerySet]:
     """The cases the user leads, and those they are a co-worker of: two index lookups, to be read as one
     UNION (an OR of the two makes PostgreSQL scan every case)."""
     return (Case.objects.filter(lead_id=user_id),
-            Case.objects.filter(pk__in=Case.co_workers.through.objects.filter(user_id=user_id).values("case")))
+            Case.objects.filter(pk__in=CaseCoWorker.objects.filter(user_id=user_id).values("case")))
 
 
 def _led_or_co_worked_q(user_id) -> Q:
     """The same as one condition (when there are too many ids to read first)."""
-    return Q(lead_id=user_id) | Q(pk__in=Case.co_workers.through.objects.filter(user_id=user_id).values("case"))
+    return Q(lead_id=user_id) | Q(pk__in=CaseCoWorker.objects.filter(user_id=user_id).values("case"))
 
 
 def team_case_organisations(organisation):
@@ -211,10 +211,11 @@ def _co_worked_cases(membership) -> QuerySet:
     """The cases of *other* organisations the acting member is a co-worker of (their own organisation's
     cases are granted anyway). A co-worker's place is given to a working membership (a role that writes
     records) in an organisation that may join the case's team: acting in another membership of the same
-    worker (a 閲覧 post elsewhere) opens none of them."""
+    worker (a 閲覧 post elsewhere, or another working post) opens none of them: the place stores the
+    membership it was given to (`CaseCoWorker.membership`), and only that one is let in."""
     if not can_edit(membership):
         return Case.objects.none()
-    cases = Case.objects.filter(pk__in=Case.co_workers.through.objects.filter(user_id=membership.user_id)
+    cases = Case.objects.filter(pk__in=CaseCoWorker.objects.filter(membership_id=membership.pk)
                                 .values("case")).exclude(organisation_id=membership.organisation_id)
     orgs = team_case_organisations(membership.organisation)
     return cases if orgs is None else cases.filter(organisation_id__in=orgs)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from renkei.accounts.models import Membership
 from renkei.audit import reads
 from renkei.audit.actions import log_event
 from renkei.core.dates import FiscalYear
@@ -22,7 +23,7 @@ from renkei.core.text import fold_kana, normalise
 
 from . import access, reference, search
 from .access import BASIC, PURPOSE, RECORDS
-from .models import Case, CaseStatusChange, Consultation, Person, RecordEntry, RecordRevision
+from .models import Case, CaseCoWorker, CaseStatusChange, Consultation, Person, RecordEntry, RecordRevision
 from .versioning import save_versioned
 
 DUPLICATE_DAYS = 3
@@ -290,15 +291,41 @@ def _clean_needs(needs: dict | None) -> dict:
 
 
 def _clean_team(membership, lead, co_workers):
-    from .forms import own_staff, team_candidates
+    """(lead, co-worker memberships). A co-worker is given as the membership their place goes to (the form's
+    choices), or as a user (the API's ids, the demo): then the user's candidate membership the same rule
+    picks for every such user (`forms.pick_membership`: the acting organisation's first)."""
+    from .forms import own_staff, pick_membership, team_candidates
 
     if lead is None or not own_staff(membership).filter(pk=lead.pk).exists():
         raise ValidationError("主担当には自組織の相談員を選んでください。")
-    allowed = set(team_candidates(membership).values_list("pk", flat=True))
-    co = [u for u in (co_workers or []) if u.pk != lead.pk]
-    if any(u.pk not in allowed for u in co):
-        raise ValidationError("協働者に選べない職員が含まれています。")
-    return lead, co
+    candidates = list(team_candidates(membership))
+    by_pk = {m.pk: m for m in candidates}
+    chosen = {}
+    for item in co_workers or []:
+        if isinstance(item, Membership):
+            place = by_pk.get(item.pk)
+        else:
+            place = pick_membership([m for m in candidates if m.user_id == item.pk], membership.organisation_id)
+        if place is None:
+            raise ValidationError("協働者に選べない職員が含まれています。")
+        if place.user_id in chosen and chosen[place.user_id].pk != place.pk:
+            raise ValidationError(f"{place.user}さんは協働者として一つの所属だけ選んでください。")
+        if place.user_id != lead.pk:
+            chosen[place.user_id] = place
+    return lead, list(chosen.values())
+
+
+def _set_co_workers(case, places) -> None:
+    """Store the co-workers' places with their memberships (one row per user)."""
+    wanted = {m.user_id: m.pk for m in places}
+    current = {p.user_id: p for p in CaseCoWorker.objects.filter(case=case)}
+    CaseCoWorker.objects.filter(case=case).exclude(user_id__in=wanted).delete()
+    for user_id, membership_id in wanted.items():
+        place = current.get(user_id)
+        if place is None:
+            CaseCoWorker.objects.create(case=case, user_id=user_id, membership_id=membership_id)
+        elif place.membership_id != membership_id:
+            CaseCoWorker.objects.filter(pk=place.pk).update(membership_id=membership_id)
 
 
 @transaction.atomic
@@ -324,7 +351,7 @@ def do_open_case(*, request, membership, person: Person, lead=None, co_workers=(
             continue
     else:
         raise ValidationError("ケース番号を採番できませんでした。もう一度保存してください。")
-    case.co_workers.set(co)
+    _set_co_workers(case, co)
     CaseStatusChange.objects.create(case=case, to_status=case.status, by=membership.user, at=now)
     _log("case.opened", membership, request, obj=case, person=person, groups=[RECORDS],
          data={"number": case.number, "complexity": complexity})
@@ -341,7 +368,7 @@ def do_update_case(*, request, membership, case: Case, version, lead, co_workers
     before = {"complexity": case.complexity, "needs": case.needs}
     case = save_versioned(case, version, {"lead": lead, "complexity": complexity, "needs": _clean_needs(needs),
                                           "summary": (summary or "").strip()})
-    case.co_workers.set(co)
+    _set_co_workers(case, co)
     _log("case.updated", membership, request, obj=case, person=case.person, groups=[RECORDS],
          data={"before": before, "complexity": case.complexity, "needs": case.needs, "version": case.version})
     return case

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from renkei.accounts.models import Organisation, User
+from renkei.accounts.models import Membership, Organisation, User
 from renkei.audit import reads
 from renkei.core.api_errors import Conflict, DuplicateOut, Error, bad_request
 from renkei.core.api_types import (
@@ -284,7 +284,8 @@ Needs = Annotated[dict[Text(40), Text(40)], Field(max_length=50)]
 class CaseIn(Schema):
     person_id: Id
     lead_id: Id | None = None
-    co_worker_ids: Ids = []
+    co_worker_ids: Ids = []  # users: each gets the membership the case form would (forms.pick_membership)
+    co_worker_membership_ids: Ids = []  # or the memberships themselves (the form's choices)
     complexity: _codes("complexities") = "normal"
     needs: Needs = {}
     summary: Text() = ""
@@ -294,6 +295,7 @@ class CaseUpdate(Schema):
     version: Id
     lead_id: Id
     co_worker_ids: Ids = []
+    co_worker_membership_ids: Ids = []
     complexity: _codes("complexities")
     needs: Needs = {}
     summary: Text() = ""
@@ -320,6 +322,7 @@ class CaseOut(Schema):
     summary: str
     lead_id: int
     co_worker_ids: list[int]
+    co_worker_membership_ids: list[int]
     opened_at: dt.datetime
     closed_at: dt.datetime | None
     version: int
@@ -329,15 +332,20 @@ def case_out(c) -> dict:
     return {"id": c.pk, "number": c.number, "person_id": c.person_id, "person_name": c.person.name,
             "organisation": c.organisation.name, "status": c.status, "status_name": c.status_name,
             "closure_reason": c.closure_reason, "complexity": c.complexity, "needs": c.needs, "summary": c.summary,
-            "lead_id": c.lead_id, "co_worker_ids": sorted(u.pk for u in c.co_workers.all()),
+            "lead_id": c.lead_id, "co_worker_ids": sorted(p.user_id for p in c.co_worker_places.all()),
+            "co_worker_membership_ids": sorted(p.membership_id for p in c.co_worker_places.all() if p.membership_id),
             "opened_at": c.opened_at, "closed_at": c.closed_at, "version": c.version}
 
 
-def _co_workers(ids):
+def _co_workers(payload):
+    """Co-workers as users (`co_worker_ids`) and as memberships (`co_worker_membership_ids`); the action
+    checks each against the case form's candidates and picks a user's membership as the form would."""
+    ids, membership_ids = payload.co_worker_ids, payload.co_worker_membership_ids
     users = list(User.objects.filter(pk__in=ids, is_active=True))
-    if len(users) != len(set(ids)):
+    memberships = list(Membership.objects.filter(pk__in=membership_ids))
+    if len(users) != len(set(ids)) or len(memberships) != len(set(membership_ids)):
         raise ValidationError("指定した協働者が見つかりません。")
-    return users
+    return users + memberships
 
 
 @router.get("/cases", response={200: list[CaseOut], 404: Error}, summary="担当しているケース")
@@ -348,7 +356,7 @@ def list_cases(request, open_only: bool = True):
         from .reference import open_statuses
 
         qs = qs.filter(status__in=open_statuses())
-    cases = list(qs.prefetch_related("co_workers")[:200])
+    cases = list(qs.prefetch_related("co_worker_places")[:200])
     reads.log_listing(request, "case.listed", [c.person for c in cases], field_groups=[BASIC, RECORDS],
                       membership=m, data={"cases": [c.pk for c in cases]})
     return [case_out(c) for c in cases]
@@ -360,7 +368,7 @@ def create_case(request, payload: CaseIn):
     person = access.get_person_for_case(m, payload.person_id)
     try:
         case = actions.do_open_case(request=request, membership=m, person=person, lead=_user(payload.lead_id),
-                                    co_workers=_co_workers(payload.co_worker_ids), complexity=payload.complexity,
+                                    co_workers=_co_workers(payload), complexity=payload.complexity,
                                     needs=payload.needs, summary=payload.summary)
     except ValidationError as error:
         return _bad(error)
@@ -380,7 +388,7 @@ def update_case(request, case_id: Id, payload: CaseUpdate):
     m = _membership(request, edit=True)
     case = access.get_case_for_user(m, case_id)
     return _versioned(lambda: actions.do_update_case(request=request, membership=m, case=case, version=payload.version,
-                                                     lead=_user(payload.lead_id), co_workers=_co_workers(payload.co_worker_ids),
+                                                     lead=_user(payload.lead_id), co_workers=_co_workers(payload),
                                                      complexity=payload.complexity, needs=payload.needs, summary=payload.summary), case_out, payload)
 
 

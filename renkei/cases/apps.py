@@ -15,7 +15,7 @@ class CasesConfig(AppConfig):
         from renkei.accounts.models import Organisation, OrganisationType
 
         from . import access, checks, grant_cache  # noqa: F401 — checks registers the system checks
-        from .models import Case, Person
+        from .models import Case, CaseCoWorker, Person
 
         access.register_builtin_grants()
         # What the cases grants read (grant_cache: a change of these ends the cached grants at once).
@@ -25,7 +25,7 @@ class CasesConfig(AppConfig):
         # until a consent, team or referral names them: only a change of its organisation counts.
         grant_cache.grant_tables(Person, ["organisation"], rows=False)
         grant_cache.grant_tables(Case, ["organisation", "person"])
-        grant_cache.grant_tables(Case.co_workers.through)
+        grant_cache.grant_tables(CaseCoWorker)
         grant_cache.grant_tables(Organisation, ["type"])  # consents addressed to an organisation type
         grant_cache.grant_tables(Organisation.jurisdiction.through)  # whose case teams a co-worker may join
         grant_cache.grant_tables(OrganisationType)  # what a role may see depends on the organisation's type

@@ -102,7 +102,7 @@ def build(persons: int, entries: int, consultations: int, seed: int = 1) -> Buil
     from renkei.accounts.models import Membership, Organisation, OrganisationType, User
     from renkei.accounts.reference import sync_reference_data
 
-    from .models import Case, Consultation, Person, RecordEntry, SearchDocument
+    from .models import Case, CaseCoWorker, Consultation, Person, RecordEntry, SearchDocument
 
     started = time.perf_counter()
     sync_reference_data()
@@ -139,7 +139,8 @@ def build(persons: int, entries: int, consultations: int, seed: int = 1) -> Buil
              '{"family": "moderate"}', "normal", "", "", _ts(start), 1, user_of[i], _ts(start))
             for i in range(persons)))
     team = rng.sample([i for i in range(1, persons) if i % ORGANISATIONS == 1], min(TEAM_CASES, persons // 10))
-    _write(Case.co_workers.through, ["case_id", "user_id"], ((c0 + i, me) for i in team))
+    my_membership = Membership.objects.get(user_id=me).pk  # the place is given to the measured worker's post
+    _write(CaseCoWorker, ["case_id", "user_id", "membership_id"], ((c0 + i, me, my_membership) for i in team))
 
     total = entries + consultations
     step = dt.timedelta(days=SPAN_DAYS) / max(total, 1)
@@ -186,7 +187,7 @@ def build(persons: int, entries: int, consultations: int, seed: int = 1) -> Buil
     with connection.cursor() as cursor:
         _after_load(cursor)
         for sql in connection.ops.sequence_reset_sql(no_style(), [Person, Case, RecordEntry, Consultation,
-                                                                   SearchDocument, Case.co_workers.through]):
+                                                                   SearchDocument, CaseCoWorker]):
             cursor.execute(sql)
     _referrals(rng, persons, orgs, org_of, user_of, p0, c0, now)
     membership = Membership.objects.select_related("user", "organisation").get(user_id=me)

@@ -13,7 +13,7 @@ from renkei.core.dates import FiscalYear
 
 from . import search
 from .actions import case_prefix
-from .models import Case, CaseStatusChange, Consultation, Person, RecordEntry, RecordRevision
+from .models import Case, CaseCoWorker, CaseStatusChange, Consultation, Person, RecordEntry, RecordRevision
 
 DATA = Path(__file__).parent / "data" / "demo_cases.json"
 GENERATED = 54
@@ -82,9 +82,11 @@ def _case(ctx, org, person, spec) -> None:
     ctx.note(changed)
     if changed and spec["status"] != "intake" and not case.status_changes.filter(to_status=spec["status"]).exists():
         CaseStatusChange.objects.create(case=case, from_status="intake", to_status=spec["status"], by=lead, at=opened)
-    wanted = {ctx.users[u].pk for u in spec["co_workers"]}
-    if set(case.co_workers.values_list("pk", flat=True)) != wanted:
-        case.co_workers.set(wanted)
+    wanted = _co_worker_places(ctx, org, spec["co_workers"])
+    if dict(CaseCoWorker.objects.filter(case=case).values_list("user_id", "membership_id")) != wanted:
+        CaseCoWorker.objects.filter(case=case).delete()
+        CaseCoWorker.objects.bulk_create([CaseCoWorker(case=case, user_id=user, membership_id=membership)
+                                          for user, membership in wanted.items()])
         ctx.note(True)
     last = None
     for entry_spec in spec["entries"]:
@@ -145,3 +147,21 @@ def load(ctx) -> None:
             _case(ctx, org, person, spec["case"])
     for spec in data["anonymous"]:
         _consultation(ctx, ctx.orgs[spec["org"]], None, spec)
+
+
+def _co_worker_places(ctx, org, usernames) -> dict:
+    """{user id: membership id} of the demo case's co-workers, each in the membership the case form offers
+    (`forms.pick_membership` of `forms.team_candidates`)."""
+    from types import SimpleNamespace
+
+    from .forms import pick_membership, team_candidates
+
+    candidates = list(team_candidates(SimpleNamespace(organisation=org)))
+    places = {}
+    for username in usernames:
+        user = ctx.users[username]
+        chosen = pick_membership([m for m in candidates if m.user_id == user.pk], org.pk)
+        if chosen is None:
+            raise ValueError(f"demo: {username} may not join a case of {org.name}")
+        places[user.pk] = chosen.pk
+    return places

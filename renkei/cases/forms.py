@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from renkei.accounts.models import Organisation, User
+from renkei.accounts.models import Membership, Organisation, User
 from renkei.accounts.roles import ROLES
 from renkei.core.dates import FiscalYear
 from renkei.core.forms import Form
@@ -21,15 +21,25 @@ def own_staff(membership):
 
 
 def team_candidates(membership):
-    """Who may join a case: own staff, and staff of the layers that accompany it (the health centre whose
-    管内 it is, the 精神保健福祉センター; a health centre also its municipalities)."""
+    """Who may join a case, as the memberships a co-worker's place is given to: working posts (a role with
+    person.edit) of own staff, and of staff of the layers that accompany it (the health centre whose 管内
+    it is, the 精神保健福祉センター; a health centre also its municipalities)."""
     org = membership.organisation
     orgs = Q(pk=org.pk) | Q(jurisdiction=org) | Q(type__code="mhw_centre")
     if org.type.code == "health_centre":
         orgs |= Q(health_centres=org)
     org_ids = Organisation.objects.filter(orgs, is_active=True).values("pk")
-    return User.objects.filter(is_active=True, memberships__organisation__in=org_ids, memberships__is_active=True,
-                               memberships__role__in=_EDIT_ROLES).distinct().order_by("kana_folded")
+    return (Membership.objects.filter(organisation__in=org_ids, is_active=True, role__in=_EDIT_ROLES,
+                                      user__is_active=True)
+            .select_related("user", "organisation").order_by("user__kana_folded", "user_id", "pk"))
+
+
+def pick_membership(candidates, case_organisation_id):
+    """Of one user's candidate memberships, the one a place given by user goes to (the API's user ids, the
+    migration of places stored before): the one in the case's organisation first, else the lowest id."""
+    candidates = sorted(candidates, key=lambda m: m.pk)
+    return next((m for m in candidates if m.organisation_id == case_organisation_id),
+                candidates[0] if candidates else None)
 
 
 def team_case_organisations(organisation):
@@ -118,8 +128,9 @@ class LinkPersonForm(VersionedForm):
 
 class CaseForm(Form):
     lead = forms.ModelChoiceField(label="主担当", queryset=User.objects.none())
-    co_workers = forms.ModelMultipleChoiceField(label="副担当・協働者", queryset=User.objects.none(), required=False,
-                                                widget=forms.CheckboxSelectMultiple)
+    co_workers = forms.ModelMultipleChoiceField(label="副担当・協働者", queryset=Membership.objects.none(),
+                                                required=False, widget=forms.CheckboxSelectMultiple,
+                                                help_text="協働者は選んだ所属（組織）で操作するときだけケースを開けます。")
     complexity = forms.ChoiceField(label="複雑さ", choices=reference.choices("complexities"),
                                    widget=forms.RadioSelect, initial="normal")
     summary = forms.CharField(label="主訴・概要", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -128,7 +139,7 @@ class CaseForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = own_staff(membership).order_by("kana_folded")
         self.fields["co_workers"].queryset = team_candidates(membership)
-        self.fields["co_workers"].label_from_instance = lambda u: str(u)
+        self.fields["co_workers"].label_from_instance = lambda m: f"{m.user}（{m.organisation.name}）"
         self.initial.setdefault("lead", membership.user.pk)
         levels = reference.choices("need_levels")
         for domain in assessment_domains():

@@ -79,7 +79,7 @@ class Case(models.Model):
     lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_cases",
                              verbose_name="主担当")
     co_workers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="co_cases",
-                                        verbose_name="副担当・協働者")
+                                        verbose_name="副担当・協働者", through="CaseCoWorker")
     status = models.CharField("状態", max_length=20, choices=reference.choices("statuses"), default="intake")
     closure_reason = models.CharField("終結理由", max_length=20, blank=True,
                                       choices=reference.choices("closure_reasons"))
@@ -120,6 +120,27 @@ class Case(models.Model):
     def is_open(self):
         return reference.status(self.status)["open"]
 
+
+
+class CaseCoWorker(models.Model):
+    """A co-worker's place on a case, given to one membership (the organisation and role the co-worker
+    acts in): the case opens to that membership only (`cases.access._co_worked_cases`). `membership` is
+    empty only on places migrated from before it was stored whose user had no working membership the rule
+    allows (`team_case_organisations`); such a place opens nothing until the case is saved with the
+    co-worker chosen again."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="co_worker_places")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="co_worker_places")
+
+    class Meta:
+        db_table = "cases_case_co_workers"
+        unique_together = [("case", "user")]  # as the table Django made for the plain many-to-many
+        verbose_name = "ケースの協働者"
+
+    def __str__(self):
+        return f"{self.case} {self.user}"
 
 class CaseStatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")

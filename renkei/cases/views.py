@@ -305,12 +305,13 @@ def _case_page(request, m, case, entry_form=None):
         "status_form": refused.restore(request, StatusForm(initial={"version": case.version})),
         "transitions": [(code, reference.names("statuses")[code]) for code in current["to"]],
         "status_changes": case.status_changes.select_related("by"),
-        "co_workers": case.co_workers.all(),
+        "co_workers": case.co_worker_places.select_related("user", "membership__organisation").order_by("pk"),
     })
 
 
 def _case_values(case) -> dict:
-    values = {"lead": case.lead_id, "co_workers": list(case.co_workers.values_list("pk", flat=True)),
+    values = {"lead": case.lead_id, "co_workers": sorted(case.co_worker_places.filter(membership__isnull=False)
+                                                          .values_list("membership_id", flat=True)),
               "complexity": case.complexity, "summary": case.summary, "version": case.version}
     return values | {f"need_{d['code']}": case.needs.get(d["code"], "none") for d in assessment_domains()}
 

@@ -1,6 +1,6 @@
 """When a consent naming a support team ends — withdrawn, or past its date — the team's members from other
 organisations no longer see the person through it. Both sides are told at once (one notice per consent
-and recipient, in the one notification model, renkei.referrals.notify): each such member, in the
+and recipient, in the one notification model, renkei.notices.notify, linking to the team page): each such member, in the
 organisation of their team membership, and the team's holder (the case lead, or the case organisation's
 conference managers when the lead no longer works there). The team page says, for each member whose
 access ended, when and why (「同意の撤回」/「同意期限切れ」) and offers the next steps (record a new
@@ -24,6 +24,7 @@ from renkei.cases.access import BASIC
 
 PURPOSE = "支援チーム（共有の根拠の終了）"
 AUTOMATIC = "Renkei（自動）"
+SUBJECT = "【Renkei】支援チームへの同意が終了しました"
 WINDOW_DAYS = 30  # the daily run tells about consents that expired within this many days
 
 
@@ -32,10 +33,10 @@ def _key(consent) -> str:
 
 
 def cause_name(cause: str) -> str:
-    """「同意の撤回」/「同意期限切れ」: the names of the basis-ended reasons (referrals' data file)."""
-    from renkei.referrals import reference
+    """「同意の撤回」/「同意期限切れ」: the consent layer's names of how a consent ended."""
+    from renkei.consent.ending import cause_name as name
 
-    return reference.reason_names()[reference.basis_hold_reason(cause)]
+    return name(cause)
 
 
 @dataclass
@@ -103,7 +104,7 @@ def ended_for(team, members) -> dict:
 
 def _holders(case) -> list:
     from renkei.accounts.models import Membership
-    from renkei.referrals import notify
+    from renkei.notices import notify
 
     lead_works_there = Membership.objects.filter(user_id=case.lead_id, organisation_id=case.organisation_id,
                                                  is_active=True, user__is_active=True).exists()
@@ -114,24 +115,27 @@ def _holders(case) -> list:
 def team_consent_ended(consent, cause: str, *, request=None, membership=None) -> int:
     """Tell the team's members from other organisations, and its holder, that the team consent ended (they
     no longer see the person's data through it). Idempotent per consent; returns the notices made."""
+    from django.urls import reverse
+
     from renkei.consent.access import team_recipients
-    from renkei.referrals import notify
+    from renkei.notices import notify
 
     team = consent.recipient_team
     case = team.case
     what = "撤回されました" if cause == "withdrawn" else "有効期限が切れました"
     name = cause_name(cause)
+    about = {"url": reverse("conferences:team", args=[case.pk]), "person": case.person_id, "subject": SUBJECT}
     made = 0
     others = [m for m in team_recipients(consent) if m.organisation_id != case.organisation_id]
     for member in others:
         made += notify.notify(
-            [member.user], organisation=member.organisation, kind="basis_ended", key=_key(consent),
+            [member.user], organisation=member.organisation, kind="basis_ended", key=_key(consent), **about,
             message=f"支援チーム（ケース {case.number}）への同意#{consent.pk}が{what}（{name}）。本人の情報はこの同意では"
                     f"見られなくなりました。支援を続けるときは{case.organisation.name}に新しい同意の記録を依頼してください")
     if others:
         names = "、".join(f"{m.user}（{m.organisation.name}）" for m in others)
         made += notify.notify(
-            _holders(case), organisation=case.organisation, kind="basis_ended", key=_key(consent),
+            _holders(case), organisation=case.organisation, kind="basis_ended", key=_key(consent), **about,
             message=f"支援チーム（ケース {case.number}）への同意#{consent.pk}が{what}（{name}）。{names}は本人の情報を"
                     "見られなくなりました。支援チームの画面で、新しい同意を記録するか構成員を外してください")
     if made:
@@ -151,7 +155,7 @@ def on_basis_ended(*, request, membership, consent=None, disclosure=None, cause:
 
 
 def _untold(consents):
-    from renkei.referrals.models import Notification
+    from renkei.notices.models import Notification
 
     told = set(Notification.objects.filter(key__in=[_key(c) for c in consents]).values_list("key", flat=True))
     return [c for c in consents if _key(c) not in told]

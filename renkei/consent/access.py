@@ -31,7 +31,7 @@ from renkei.cases.access import (
     per_request,
     team_person_ids,
 )
-from renkei.cases.models import Person
+from renkei.cases.models import CaseCoWorker, Person
 
 from . import reference
 from .models import BreakGlassAccess, Consent, Disclosure
@@ -548,22 +548,42 @@ def person_grants(membership, person) -> list[dict]:
 
 
 def breakglass_grants(membership, person) -> list[dict]:
-    """The holder's list: emergency accesses to the person not yet expired."""
+    """The holder's list: emergency accesses to the person not yet expired; the holder's consent managers
+    end an active one early (`consent:breakglass_end`)."""
+    may_end = may_share(membership, person)
     return [{"kind": "緊急アクセス", "who": f"{glass.user}（{glass.organisation.name}）", "since": glass.started_at,
-             "until": glass.expires_at, "basis": glass.legal_basis_name, "end_url": None,
-             "end_label": "時間で終了（延長はできません）"}
+             "until": glass.expires_at, "basis": glass.legal_basis_name,
+             "end_url": reverse("consent:breakglass_end", args=[glass.pk]) if may_end else None,
+             "end_label": "緊急アクセスを終了する" if may_end else "時間で終了（延長はできません）"}
             for glass in (BreakGlassAccess.objects.filter(person=person, expires_at__gt=timezone.now())
                           .select_related("user", "organisation").order_by("started_at"))]
 
 
+def get_breakglass_for_ending(membership, access_id) -> BreakGlassAccess:
+    """A break-glass access to a person whose record the member's organisation holds, for its consent
+    managers to end early (`may_share`); 404 alike for missing, forbidden and one the member may not end."""
+    if not can_manage(membership):
+        raise Http404
+    try:
+        glass = BreakGlassAccess.objects.select_related("person", "user", "organisation").get(pk=int(access_id))
+    except (BreakGlassAccess.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    if not may_share(membership, glass.person):
+        raise Http404
+    return glass
+
+
 def co_worker_grants(membership, person) -> list[dict]:
-    """The holder's list: co-workers from other organisations on the holder's cases of the person."""
+    """The holder's list: co-workers from other organisations on the holder's cases of the person, each
+    in the membership their place was given to (a place without one opens nothing and is not listed)."""
     org, rows = membership.organisation_id, []
-    for case in person.cases.filter(organisation_id=org).prefetch_related("co_workers__memberships__organisation"):
-        for user in case.co_workers.all():
-            if any(m.organisation_id == org and m.is_active for m in user.memberships.all()):
-                continue
-            rows.append({"kind": "ケースの協働者", "who": str(user), "since": case.opened_at, "until": None,
-                         "basis": f"ケース {case.number}", "end_url": reverse("cases:case_edit", args=[case.pk]),
-                         "end_label": "ケースの編集で外す"})
+    places = (CaseCoWorker.objects.filter(case__person=person, case__organisation_id=org, membership__is_active=True,
+                                          user__is_active=True)
+              .exclude(membership__organisation_id=org)
+              .select_related("case", "user", "membership__organisation").order_by("case__opened_at", "pk"))
+    for place in places:
+        case = place.case
+        rows.append({"kind": "ケースの協働者", "who": f"{place.user}（{place.membership.organisation.name}）",
+                     "since": case.opened_at, "until": None, "basis": f"ケース {case.number}",
+                     "end_url": reverse("cases:case_edit", args=[case.pk]), "end_label": "ケースの編集で外す"})
     return rows

@@ -18,10 +18,12 @@ from renkei.cases.access import BASIC
 from renkei.cases.versioning import StaleVersion, parse_version, save_versioned
 from renkei.core import attachments
 from renkei.core.dates import wareki
+from renkei.notices import actions as notices_actions
+from renkei.notices import notify as notices
 
 from . import ending, reference
-from .access import can_manage
-from .models import BreakGlassAccess, Consent, Disclosure, Notification
+from .access import can_manage, holds_record
+from .models import BreakGlassAccess, Consent, Disclosure
 
 PURPOSE = "同意・情報提供の記録"
 
@@ -279,9 +281,9 @@ def do_open_breakglass(*, request, membership, person, reason, legal_basis) -> B
             f"{wareki(timezone.localtime(now))} {timezone.localtime(now):%H:%M}、{reference.breakglass_hours():g}時間有効）。")
     supervisors = [u for u in supervisors_of(membership.organisation) if u.pk != membership.user_id] \
         or supervisors_of(membership.organisation)
-    for supervisor in supervisors:
-        Notification.objects.create(recipient=supervisor, organisation=membership.organisation, breakglass=access,
-                                    text=text)
+    notices.notify(supervisors, organisation=membership.organisation, kind=BREAKGLASS_NOTICE,
+                   key=breakglass_notice_key(access), message=text, person=person,
+                   url=reverse("audit:event_list") + "?breakglass=on", subject=None)  # mailed below, with the link
     addresses = [u.email for u in supervisors if u.email]
     if addresses:
         url = reverse("core:dashboard")
@@ -292,14 +294,61 @@ def do_open_breakglass(*, request, membership, person, reason, legal_basis) -> B
 
 
 @transaction.atomic
-def do_acknowledge_notification(*, request, membership, notification) -> Notification:
+def do_end_breakglass(*, request, membership, access, reason) -> BreakGlassAccess:
+    """The holder of the person's record ends a break-glass access before its time (its consent managers,
+    from the register). Takes effect at once: the access's end becomes now (the grant epoch moves with the
+    row, renkei.cases.grant_cache), and its holder is told."""
+    _require_manage(membership)
+    access = BreakGlassAccess.objects.select_for_update().select_related("person", "user", "organisation").get(
+        pk=access.pk)
+    if not holds_record(membership, access.person):
+        raise ValidationError("緊急アクセスを終了できるのは、本人の記録を持つ組織だけです。")
+    now = timezone.now()
+    if access.ended_at is not None:
+        raise ValidationError("この緊急アクセスはすでに終了しています。")
+    if access.expires_at <= now:
+        raise ValidationError("この緊急アクセスは時間が過ぎて、すでに終わっています。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("緊急アクセスを終了する理由を入力してください。")
+    planned = access.expires_at
+    access.ended_at, access.ended_by, access.end_reason, access.expires_at = now, membership.user, reason, now
+    access.save(update_fields=["ended_at", "ended_by", "end_reason", "expires_at"])
+    _log("breakglass.ended", request, membership, access, access.person, [BASIC], "",
+         {"reason": reason, "planned_end": planned, "holder": f"{access.user}（{access.organisation.name}）"})
+    notices.notify([access.user], organisation=access.organisation, kind="breakglass_ended",
+                   key=f"breakglass-ended:{access.pk}", person=access.person_id,
+                   message=f"緊急アクセス（{wareki(timezone.localtime(access.started_at))} 開始）は、本人の記録を持つ"
+                           f"{membership.organisation.name}によって終了されました。理由: {reason}")
+    return access
+
+
+BREAKGLASS_NOTICE = "breakglass"
+
+
+def breakglass_notice_key(access) -> str:
+    return f"breakglass:{access.pk}"
+
+
+def breakglass_id_of(notice) -> int | None:
+    """The id of the break-glass access a supervisor's notice is about (its key names it)."""
+    prefix, _, pk = notice.key.partition(":")
+    return int(pk) if notice.kind == BREAKGLASS_NOTICE and prefix == "breakglass" and pk.isdigit() else None
+
+
+def breakglass_of_notice(notice) -> BreakGlassAccess | None:
+    pk = breakglass_id_of(notice)
+    return BreakGlassAccess.objects.filter(pk=pk).select_related("person").first() if pk is not None else None
+
+
+@transaction.atomic
+def do_acknowledge_notification(*, request, membership, notification):
     if notification.recipient_id != membership.user_id:
         raise ValidationError("この通知は確認できません。")
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    if notices_actions.do_mark_read(membership=membership, notification=notification):
+        access = breakglass_of_notice(notification)
         log_event("breakglass.reviewed", request=request, actor=membership.user,
-                  organisation=membership.organisation, obj=notification.breakglass,
-                  person=notification.breakglass.person if notification.breakglass else None,
+                  organisation=membership.organisation, obj=access,
+                  person=access.person if access else None,
                   purpose="緊急アクセスの確認（管理者）")
     return notification

@@ -109,6 +109,10 @@ class EndDisclosureIn(Schema):
     reason: Text(2000)
 
 
+class EndBreakGlassIn(Schema):
+    reason: Text(1000)
+
+
 class BreakGlassSearchIn(Schema):
     name: Text(100)
     birth_date: BirthDate
@@ -133,6 +137,11 @@ class BreakGlassOut(Schema):
     legal_basis: str
     started_at: dt.datetime
     expires_at: dt.datetime
+
+
+class EndedBreakGlassOut(BreakGlassOut):
+    ended_at: dt.datetime
+    end_reason: str
 
 
 def consent_out(c) -> dict:
@@ -317,3 +326,17 @@ def breakglass_open(request, person_id: Id, payload: BreakGlassIn):
         return _bad(error)
     return 201, {"id": glass.pk, "person_id": person.pk, "legal_basis": glass.legal_basis,
                  "started_at": glass.started_at, "expires_at": glass.expires_at}
+
+
+@router.post("/breakglass/accesses/{access_id}/end", response={200: EndedBreakGlassOut, 400: Error, 404: Error},
+             summary="緊急アクセスを時間前に終了（本人の記録を持つ組織。理由が必要。相手は直ちに見られなくなる）")
+def end_breakglass(request, access_id: Id, payload: EndBreakGlassIn):
+    m = _manager(request)
+    glass = access.get_breakglass_for_ending(m, access_id)
+    try:
+        glass = actions.do_end_breakglass(request=request, membership=m, access=glass, reason=payload.reason)
+    except ValidationError as error:
+        return _bad(error)
+    return {"id": glass.pk, "person_id": glass.person_id, "legal_basis": glass.legal_basis,
+            "started_at": glass.started_at, "expires_at": glass.expires_at, "ended_at": glass.ended_at,
+            "end_reason": glass.end_reason}

@@ -11,6 +11,13 @@ A listener is called as `fn(request=..., membership=..., consent=..., disclosure
 
 _listeners = []
 
+# How a consent stopped counting, in words (the names of referrals' basis-ended reasons say the same).
+CAUSE_NAMES = {"withdrawn": "同意の撤回", "expired": "同意期限切れ"}
+
+
+def cause_name(cause: str) -> str:
+    return CAUSE_NAMES[cause]
+
 
 def on_basis_ended(fn) -> None:
     if fn not in _listeners:

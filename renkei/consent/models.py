@@ -1,4 +1,4 @@
-"""Consent register, legal-basis disclosures, break-glass accesses and the notifications they raise.
+"""Consent register, legal-basis disclosures, break-glass accesses.
 
 A person's data crosses an organisation boundary only through one of these (see access.py). Recipients
 of a consent are an organisation, an organisation type, or a support team (conferences.SupportTeam: its
@@ -186,6 +186,11 @@ class BreakGlassAccess(models.Model):
     legal_basis = models.CharField("法的根拠", max_length=40)
     started_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
+    # ended early by the holder of the person's record (the register): `expires_at` is then the end
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    end_reason = models.TextField("終了の理由", blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -205,19 +210,3 @@ class BreakGlassAccess(models.Model):
     @property
     def legal_basis_label(self):
         return f"breakglass:{self.legal_basis}:{self.pk}"
-
-
-class Notification(models.Model):
-    """An in-product notice to one member of staff (break-glass accesses, for now)."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=30, default="breakglass")
-    breakglass = models.ForeignKey(BreakGlassAccess, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="notifications")
-    text = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:consent_id>/attachment/", views.consent_attachment, name="consent_attachment"),
     path("breakglass/", views.breakglass_search, name="breakglass_search"),
     path("breakglass/<int:person_id>/", views.breakglass_open, name="breakglass_open"),
+    path("breakglass/accesses/<int:access_id>/end/", views.breakglass_end, name="breakglass_end"),
     path("notifications/<int:notification_id>/ack/", views.notification_ack, name="notification_ack"),
 ]

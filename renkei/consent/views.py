@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renkei.accounts.access import require_perm
@@ -14,6 +15,7 @@ from renkei.cases import versioning
 from renkei.cases.access import BASIC
 from renkei.cases.versioning import StaleVersion
 from renkei.core import attachments, query, refused
+from renkei.notices import access as notices_access
 
 from . import access, actions, breakglass, reference
 from .forms import (
@@ -21,10 +23,10 @@ from .forms import (
     BreakGlassSearchForm,
     ConsentForm,
     DisclosureForm,
+    EndBreakGlassForm,
     EndDisclosureForm,
     WithdrawForm,
 )
-from .models import Notification
 
 
 def _errors(form, error: ValidationError):
@@ -239,15 +241,32 @@ def breakglass_open(request, person_id):
         "form": form, "person": person, "search": search, "hours": reference.breakglass_hours()})
 
 
+def breakglass_end(request, access_id):
+    """The holder of the person's record ends a break-glass access early: GET shows what will end (the
+    confirmation), POST ends it with a reason. 404 alike for missing and forbidden."""
+    m = request.membership
+    glass = access.get_breakglass_for_ending(m, access_id)
+    form = EndBreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_end_breakglass(request=request, membership=m, access=glass, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, f"{glass.user}さん（{glass.organisation.name}）の緊急アクセスを終了しました。"
+                                      "相手は直ちに本人の記録を見られなくなります。")
+            return redirect("consent:person_register", glass.person_id)
+    _log_read(request, "breakglass.end_form_viewed", glass, glass.person)
+    return render(request, "consent/breakglass_end.html", {
+        "glass": glass, "person": glass.person, "form": form,
+        "active": glass.ended_at is None and glass.expires_at > timezone.now()})
+
+
 @require_POST
 def notification_ack(request, notification_id):
     require_perm(request, "audit.view")
     m = request.membership
-    try:
-        notification = Notification.objects.get(pk=int(notification_id), recipient=request.user,
-                                                organisation=m.organisation)
-    except (Notification.DoesNotExist, ValueError):
-        raise Http404 from None
+    notification = notices_access.get_notice_for_user(m, notification_id, kinds=[actions.BREAKGLASS_NOTICE])
     actions.do_acknowledge_notification(request=request, membership=m, notification=notification)
     messages.success(request, "緊急アクセスを確認済みにしました。")
     return redirect("core:dashboard")

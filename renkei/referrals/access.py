@@ -11,8 +11,11 @@ exactly the shared scopes, through grants registered with the cases access layer
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from renkei.notices import access as notices
+from renkei.notices.models import Notification
+
 from . import reference
-from .models import Notification, Referral
+from .models import Referral
 
 
 def _active(membership) -> bool:
@@ -79,14 +82,15 @@ def can_rebase(membership, referral) -> bool:
     return referral.is_basis_held and side_of(membership, referral) == reference.REQUESTER
 
 
+# Break-glass notices are the supervisor's to review on the dashboard's 緊急アクセス panel, where each
+# acknowledgement is audited (consent.actions.do_acknowledge_notification); the notices page lists the rest.
+OWN_PANEL_KINDS = ("breakglass",)
+
+
 def notifications_for(membership) -> QuerySet:
-    if not _active(membership):
-        return Notification.objects.none()
-    return Notification.objects.filter(recipient=membership.user, organisation=membership.organisation)
+    """The member's notices of every app (referrals, support teams …), newest first."""
+    return notices.notices_for(membership, exclude_kinds=OWN_PANEL_KINDS)
 
 
 def get_notification_for_user(membership, notification_id) -> Notification:
-    try:
-        return notifications_for(membership).get(pk=int(notification_id))
-    except (Notification.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return notices.get_notice_for_user(membership, notification_id, exclude_kinds=OWN_PANEL_KINDS)

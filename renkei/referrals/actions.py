@@ -5,6 +5,7 @@ transition, a 連絡調整 entry on the case, its audit entry, and the notificat
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from renkei.accounts.models import Organisation
@@ -264,13 +265,27 @@ def log_read_case(request, membership, case) -> None:
                    membership=membership, purpose=PURPOSE)
 
 
-@transaction.atomic
-def do_mark_read(*, membership, notification) -> None:
-    if notification.recipient_id != membership.user.pk:
-        raise Http404
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+def referral_of_notice(notice) -> int | None:
+    """The id of the referral a notice links to, if it does."""
+    if not notice.url:
+        return None
+    try:
+        match = resolve(notice.url)
+    except Resolver404:
+        return None
+    return match.kwargs.get("referral_id") if match.view_name == "referrals:detail" else None
+
+
+def log_notices(request, membership, notices) -> None:
+    """One entry for the notices page: every person a notice concerns, those of a referral from another
+    organisation on the referral's basis."""
+    ids = {referral_of_notice(n) for n in notices} - {None}
+    referrals = list(access.referrals_visible_to(membership).filter(pk__in=ids)) if ids else []
+    bases = {r.person_id: sharing.basis_label(r) for r in referrals
+             if r.from_organisation_id != membership.organisation_id}
+    reads.log_listing(request, "referral.notifications_viewed", [n.person_id for n in notices if n.person_id],
+                      field_groups=[BASIC], membership=membership, purpose=PURPOSE, bases=bases,
+                      data={"notices": [n.pk for n in notices], "referrals": [r.pk for r in referrals]})
 
 
 @transaction.atomic

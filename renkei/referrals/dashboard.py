@@ -24,9 +24,9 @@ def panels(request) -> list[dict]:
                     "chains": chains, "persons": [r.person_id for r in sent["returned"]]
                     + [o.referral.person_id for o in sent["overdue"]] + [c.person.pk for c in chains]})
     unread_all = access.notifications_for(m).filter(read_at__isnull=True)
-    unread = list(unread_all.select_related("referral")[:5])
+    unread = list(unread_all[:5])
     if access.can_send(m) or access.can_respond(m) or unread:  # a peer supporter's notices too
         out.append({"title": "お知らせ", "template": "referrals/panels/notifications.html", "order": 30,
                     "items": unread, "more": max(0, unread_all.count() - len(unread)),
-                    "persons": [n.referral.person_id for n in unread if n.referral_id]})
+                    "persons": [n.person_id for n in unread if n.person_id]})
     return out

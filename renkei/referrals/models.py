@@ -147,25 +147,3 @@ class ReferralEvent(models.Model):
     @property
     def by_name(self):
         return str(self.by) if self.by_id else "Renkei（自動）"
-
-
-class Notification(models.Model):
-    """An in-product notice to one member of staff. `key` makes repeated notices (overdue, たらい回し)
-    idempotent per recipient."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="notifications")
-    kind = models.CharField(max_length=30)
-    message = models.CharField(max_length=300)
-    key = models.CharField(max_length=120)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_key")]
-
-    def __str__(self):
-        return self.message

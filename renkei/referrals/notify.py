@@ -1,42 +1,11 @@
-"""In-product notifications and e-mail (Django's mail backend). E-mails carry no personal data: they
-only say that something waits in Renkei, so nothing sensitive leaves the closed network by mail."""
+"""The referrals' notices, through the one notification model (`renkei.notices.notify`): a referral's
+notice links to the referral's page and names its person; its e-mail subject says what happened."""
 
-import logging
+from django.urls import reverse
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-
-from renkei.accounts.models import Membership, User
-
-from .models import Notification
-
-logger = logging.getLogger(__name__)
-
-
-def staff_with(organisation, perm: str) -> list[User]:
-    ms = Membership.objects.filter(organisation=organisation, is_active=True, user__is_active=True).select_related(
-        "user").order_by("user_id")
-    return [m.user for m in ms if m.has_perm(perm)]
-
-
-def supervisors_of(organisation) -> list[User]:
-    return [u for u in staff_with(organisation, "staff.manage")]
-
-
-def notify(users, *, organisation, kind: str, message: str, key: str, referral=None) -> int:
-    """One notice per user and key (repeated calls add nothing); e-mail after the commit."""
-    made = 0
-    for user in dict.fromkeys(users):
-        note, created = Notification.objects.get_or_create(
-            recipient=user, key=key[:120],
-            defaults={"organisation": organisation, "kind": kind, "message": message[:300], "referral": referral})
-        if created:
-            made += 1
-            if user.email:
-                transaction.on_commit(lambda email=user.email, kind=kind: _mail(email, kind))
-    return made
-
+from renkei.accounts.models import User
+from renkei.notices import notify as notices
+from renkei.notices.notify import staff_with  # noqa: F401  (the referrals' callers use it from here)
 
 MAIL_SUBJECTS = {
     "new": "【Renkei】新しい連携依頼が届きました",
@@ -48,11 +17,14 @@ MAIL_SUBJECTS = {
 }
 
 
-def _mail(email: str, kind: str) -> None:
-    subject = MAIL_SUBJECTS.get(kind, "【Renkei】お知らせ")
-    body = ("Renkei にお知らせがあります。庁内ネットワークから Renkei にログインして確認してください。\n"
-            "（このメールには個人に関する情報を含めていません）\n")
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-    except Exception:  # mail trouble must not undo or block the work
-        logger.exception("notification mail failed")
+def supervisors_of(organisation) -> list[User]:
+    return staff_with(organisation, "staff.manage")
+
+
+def notify(users, *, organisation, kind: str, message: str, key: str, referral=None) -> int:
+    """One notice per user and key (repeated calls add nothing); e-mail after the commit."""
+    return notices.notify(
+        users, organisation=organisation, kind=kind, message=message, key=key,
+        url=reverse("referrals:detail", args=[referral.pk]) if referral is not None else "",
+        person=referral.person_id if referral is not None else None,
+        subject=MAIL_SUBJECTS.get(kind, notices.DEFAULT_SUBJECT))

@@ -11,6 +11,7 @@ from renkei.accounts.access import require_perm
 from renkei.audit import reads
 from renkei.cases import access as cases_access
 from renkei.core import query
+from renkei.notices import actions as notice_actions
 
 from . import access, actions, alternatives, escalation, lapse, overdue, present, reference, stats, tarai
 from . import inbox as boxes
@@ -160,8 +161,8 @@ def case_referrals(request, case_id):
 
 def notifications(request):
     m = _reader(request)
-    items = list(access.notifications_for(m).select_related("referral")[:100])
-    actions.log_listing(request, m, "referral.notifications_viewed", [n.referral for n in items if n.referral_id])
+    items = list(access.notifications_for(m)[:100])
+    actions.log_notices(request, m, items)
     return render(request, "referrals/notifications.html", {"items": items})
 
 
@@ -169,9 +170,13 @@ def notifications(request):
 def notification_read(request, notification_id):
     m = _reader(request)
     note = access.get_notification_for_user(m, notification_id)
-    actions.do_mark_read(membership=m, notification=note)
-    if note.referral_id and access.referrals_visible_to(m).filter(pk=note.referral_id).exists():
-        return redirect("referrals:detail", note.referral_id)
+    notice_actions.do_mark_read(membership=m, notification=note)
+    referral_id = actions.referral_of_notice(note)
+    if referral_id is not None:
+        if access.referrals_visible_to(m).filter(pk=referral_id).exists():
+            return redirect("referrals:detail", referral_id)
+    elif note.url.startswith("/") and not note.url.startswith("//"):
+        return redirect(note.url)
     return redirect("referrals:notifications")
 
 

@@ -56,7 +56,7 @@ def test_owner_and_case_team_may_change_the_record(pref, shared):
     assert access.can_edit_object(pref.memberships.alice, case)
     assert access.can_edit_object(pref.memberships.alice, entry)
     assert access.can_edit_object(pref.memberships.alice, person)
-    case.co_workers.add(pref.users.hana)
+    case.co_workers.add(pref.users.hana, through_defaults={"membership": pref.memberships.hana})
     assert access.can_edit_object(pref.memberships.hana, case)
 
 

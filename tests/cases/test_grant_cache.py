@@ -194,7 +194,7 @@ def test_lowered_size_limits_take_the_fallback_paths_with_the_same_answers(pref,
 
     consent_to(world["person"], organisation=pref.orgs.wakaba, scopes=("基本情報", "相談・経過記録"))
     other = make_consultation(membership=pref.memberships.mallory, person=world["person"], content="若葉町の相談")
-    world["case"].co_workers.add(pref.users.sam)
+    world["case"].co_workers.add(pref.users.sam, through_defaults={"membership": pref.memberships.sam})
     consent_actions.do_open_breakglass(request=None, membership=pref.memberships.hana, person=world["person"],
                                        reason="夜間に警察から保護の連絡があったため", legal_basis="apppi-27-1-2")
     members = [pref.memberships.mallory, pref.memberships.sam, pref.memberships.hana, pref.memberships.dave]

@@ -68,7 +68,8 @@ def aoba_case(pref, make_person, make_case, make_entry):
     person = make_person()
     case = make_case(person)
     entry = make_entry(case)
-    case.co_workers.add(pref.users.hana)  # given to her 保健所 相談員 membership
+    # given to her 保健所 相談員 membership
+    case.co_workers.add(pref.users.hana, through_defaults={"membership": pref.memberships.hana})
     return person, case, entry
 
 

@@ -18,7 +18,7 @@ from renkei.conferences.models import SupportTeam, TeamMember
 from renkei.consent import actions as consent_actions
 from renkei.consent.models import Consent
 from renkei.core.dates import wareki
-from renkei.referrals.models import Notification
+from renkei.notices.models import Notification
 
 PURPOSE = "住まいを失わずに地域で暮らし続ける"
 
@@ -247,3 +247,14 @@ def test_the_holder_s_list_of_grants_says_which_team_members_the_ended_consent_n
     after = client_for(pref.users.alice).get(register).content.decode()
     assert after.count("（同意の撤回により閲覧できません）") == 2  # dave and erin, each still listed
     assert "チームの画面で外す" in after
+
+
+def test_the_notice_links_to_the_team_page_and_reading_the_notices_names_the_person_in_the_audit_log(
+        pref, team, client_for):
+    consent = team_consent(pref, team)
+    withdraw(pref, consent)
+    notice = Notification.objects.get(recipient=pref.users.erin, key=f"team-consent:{consent.pk}")
+    assert notice.url == team_url(team) and notice.person_id == team.case.person_id
+    assert client_for(pref.users.erin).get(reverse("referrals:notifications")).status_code == 200
+    entry = AuditEvent.objects.filter(action="referral.notifications_viewed", actor=pref.users.erin).get()
+    assert str(team.case.person_id) in entry.person_ids()

@@ -3,7 +3,7 @@
 1. Every path parameter of every page and API route is classified: either it names person-level data
    (`ID_PARAMS`: a person, case, consultation, record entry, search document, consent, disclosure,
    referral, support-team member, conference, attendee, action item, discharge plan, pathway step,
-   visit-support request, outreach visit) or it names something that is not (`NOT_PERSON_PARAMS`: staff,
+   visit-support request, outreach visit, break-glass access) or it names something that is not (`NOT_PERSON_PARAMS`: staff,
    the agency directory, one's own notifications). A route with a new parameter fails the test until
    it is classified, so new routes cannot slip through.
 2. Every route with a person-data id — of every app: cases, consent, audit, referrals (pages, API, FHIR),
@@ -34,7 +34,7 @@ ID_PARAMS = {"person_id": "person", "case_id": "case", "consultation_id": "consu
              "document_id": "doc", "consent_id": "consent", "disclosure_id": "disclosure",
              "referral_id": "referral", "member_id": "member", "conference_id": "conference",
              "attendee_id": "attendee", "item_id": "item", "plan_id": "plan", "number": "version",
-             "step_id": "step", "request_id": "visit_request", "visit_id": "visit"}
+             "step_id": "step", "request_id": "visit_request", "visit_id": "visit", "access_id": "breakglass"}
 # Path parameters that name no person-level data of someone else: staff memberships (staff management),
 # the HSDS agency directory, and one's own notifications (looked up by the requesting user).
 NOT_PERSON_PARAMS = {"membership_id", "organization_id", "service_id", "schedule_id", "sal_id", "taxonomy_id",
@@ -175,7 +175,12 @@ def _other_apps_records(pref, world) -> dict:
         "patient_name": "石田 勝", "patient_age": 67, "hospital": hospital.pk, "ward": "第2病棟",
         "admission_type": "medical_protection_mayor", "source": "discharge_officer", "requester_name": "吉田 翔",
         "received_on": today, "request_note": "話し相手として面会を希望"})
-    return {"disclosure": disclosure.pk, "referral": referral.pk, "member": member.pk, "conference": conference.pk,
+    # a break-glass access that ran out (the holder's page to end one early still shows it; it opens nothing)
+    glass = BreakGlassAccess.objects.create(
+        person=world["person"], user=pref.users.sam, organisation=pref.orgs.centre, reason="夜間の保護の連絡のため",
+        legal_basis="apppi-27-1-2", started_at=timezone.now() - dt.timedelta(hours=3),
+        expires_at=timezone.now() - dt.timedelta(hours=1))
+    return {"breakglass": glass.pk, "disclosure": disclosure.pk, "referral": referral.pk, "member": member.pk, "conference": conference.pk,
             "attendee": attendee.pk, "item": item.pk, "plan": plan.pk, "version": 1, "step": step.pk,
             "visit": visit.pk, "visit_request": visit_request.pk}
 
@@ -205,6 +210,8 @@ def test_the_matrix_covers_the_person_data_routes_of_every_app():
                      "api/cases/entries/<entry_id>", "audit/person/<int:person_id>/", "consent/<int:consent_id>/",
                      "api/consent/persons/<person_id>", "consent/breakglass/<int:person_id>/",
                      "consent/disclosures/<int:disclosure_id>/end/", "api/consent/disclosures/<disclosure_id>/end",
+                     "consent/breakglass/accesses/<int:access_id>/end/",
+                     "api/consent/breakglass/accesses/<access_id>/end",
                      "referrals/<int:referral_id>/", "referrals/case/<int:case_id>/",
                      "api/referrals/<int:referral_id>", "api/fhir/ServiceRequest/<int:referral_id>",
                      "api/fhir/Task/<int:referral_id>", "conferences/cases/<int:case_id>/team/",
@@ -263,7 +270,8 @@ def test_the_owner_opens_the_records_of_every_app_and_every_read_names_the_perso
                      "conferences/cases/<int:case_id>/team/", "conferences/<int:conference_id>/",
                      "api/conferences/<conference_id>", "discharge/cases/<int:case_id>/",
                      "discharge/plans/<int:plan_id>/", "api/discharge/plans/<plan_id>",
-                     "discharge/visits/<int:visit_id>/", "consent/persons/<int:person_id>/"):
+                     "discharge/visits/<int:visit_id>/", "consent/persons/<int:person_id>/",
+                     "consent/breakglass/accesses/<int:access_id>/end/"):
         assert expected in opened, expected
 
 
@@ -344,10 +352,11 @@ def setup_relationship(name, pref, world):
                                     version=consent.version, method="oral")
         return pref.users.mallory, set()
     if name == "co-worker of another organisation's case":
-        world["case"].co_workers.add(pref.users.sam)
+        world["case"].co_workers.add(pref.users.sam, through_defaults={"membership": pref.memberships.sam})
         return pref.users.sam, {"person", "records"}
     if name == "co-worker acting in their other membership (閲覧 at the センター)":
-        world["case"].co_workers.add(pref.users.hana)  # given to her 保健所 相談員 membership
+        # given to her 保健所 相談員 membership
+        world["case"].co_workers.add(pref.users.hana, through_defaults={"membership": pref.memberships.hana})
         return pref.users.hana, set(), pref.all_memberships["hana"][1]
     if name == "without consent":
         return pref.users.sam, set()

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renkei.audit.models import AuditEvent
-from renkei.consent.models import BreakGlassAccess, Notification
+from renkei.consent.models import BreakGlassAccess
+from renkei.notices.models import Notification
 
 SEARCH = {"name": "ヤマダ タロウ", "birth_date": "1990-05-01"}
 
@@ -67,7 +68,7 @@ def test_break_glass_opens_the_record_for_a_limited_time_and_notifies_the_superv
     assert client.get(case_url).status_code == 200
     # the supervisor (walter, 若葉町) is told, in the product and by e-mail without the person's name
     note = Notification.objects.get()
-    assert note.recipient == pref.users.walter and "緊急アクセス" in note.text
+    assert note.recipient == pref.users.walter and "緊急アクセス" in note.message
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["walter@example.jp"]
     assert "山田" not in mail.outbox[0].body and "山田" not in mail.outbox[0].subject
     dashboard = client_for(pref.users.walter).get("/").content.decode()
@@ -114,5 +115,5 @@ def test_the_api_opens_break_glass_too(pref, client_for, world):
 def test_the_break_glass_notice_gives_the_time_in_wareki(pref, client_for, world):
     client_for(pref.users.mallory).post(open_url(world), {"legal_basis": "apppi-27-1-2",
                                                           "reason": "夜間に警察から保護の連絡。服薬と緊急連絡先の確認が必要"})
-    text = Notification.objects.get().text
+    text = Notification.objects.get().message
     assert "令和" in text and not re.search(r"\d{4}-\d{2}-\d{2}", text)

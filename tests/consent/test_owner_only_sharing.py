@@ -169,7 +169,7 @@ def test_the_holders_register_lists_every_other_grant_and_where_it_ends(pref, cl
     person, case = world["person"], world["case"]
     actions.do_open_breakglass(request=None, membership=pref.memberships.mallory, person=person,
                                reason="夜間に警察から保護の連絡があったため", legal_basis="apppi-27-1-2")
-    case.co_workers.add(pref.users.sam)
+    case.co_workers.add(pref.users.sam, through_defaults={"membership": pref.memberships.sam})
     conf.do_add_team_member(request=None, membership=pref.memberships.alice, case=case, role="medical",
                             member_membership=pref.memberships.hana)
     page = client_for(pref.users.alice).get(f"/consent/persons/{person.pk}/").content.decode()

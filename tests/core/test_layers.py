@@ -14,8 +14,8 @@ ROOT = Path(renkei.__file__).resolve().parent
 TEMPLATES = ROOT / "templates"
 
 # Lowest first. An app may import from the apps before it in this list, never from one after it.
-LAYERS = ["core", "audit", "accounts", "guidance", "directory", "cases", "consent", "conferences", "referrals",
-          "discharge", "demo"]
+LAYERS = ["core", "audit", "accounts", "notices", "guidance", "directory", "cases", "consent", "conferences",
+          "referrals", "discharge", "demo"]
 RANK = {app: i for i, app in enumerate(LAYERS)}
 
 # Tools that drive the whole product from outside (they are not imported by the app code): the benchmark's
@@ -32,9 +32,6 @@ KNOWN = {
     ("renkei.audit.reads", "cases"): "a read's basis: own organisation and case team",
     ("renkei.audit.reads", "consent"): "a read's basis: consent, disclosure or break-glass",
     ("renkei.core.dashboard", "audit"): "core's own panel (recent sign-ins) and the dashboard's one read entry",
-    ("renkei.conferences.lapse", "referrals"): "a team consent's end is told through the referrals' notification "
-                                               "model and named by its basis-ended reasons, until notifications "
-                                               "move below both (one notification model)",
 }
 
 

@@ -15,8 +15,9 @@ from renkei.audit.models import AuditEvent
 from renkei.cases import access as cases_access
 from renkei.consent import actions as consent_actions
 from renkei.consent.models import Consent
+from renkei.notices.models import Notification
 from renkei.referrals import access, actions, reference
-from renkei.referrals.models import Notification, Referral
+from renkei.referrals.models import Referral
 
 
 @pytest.fixture
@@ -48,8 +49,8 @@ def test_withdrawing_the_consent_puts_the_live_referral_on_hold_and_tells_both_s
     r.refresh_from_db()
     assert r.status == "on-hold" and r.status_reason == "consent-withdrawn"
     assert r.reason_name == "同意の撤回" and f"同意#{consent.pk}が撤回されました" in r.status_reason_text
-    sender = Notification.objects.get(recipient=pref.users.alice, referral=r, kind="basis_ended")
-    receiver = Notification.objects.get(recipient=net.ivy, referral=r, kind="basis_ended")
+    sender = Notification.objects.get(recipient=pref.users.alice, url=f"/referrals/{r.pk}/", kind="basis_ended")
+    receiver = Notification.objects.get(recipient=net.ivy, url=f"/referrals/{r.pk}/", kind="basis_ended")
     assert "同意の撤回" in sender.message and "同意の撤回" in receiver.message
     event = r.events.order_by("-id").first()
     assert (event.from_status, event.to_status, event.reason, event.by) == ("in-progress", "on-hold",
@@ -100,7 +101,7 @@ def test_a_new_consent_recorded_by_the_sender_returns_the_referral_to_where_it_w
     r.refresh_from_db()
     assert (r.status, r.status_reason, r.consent_ids) == ("in-progress", "", [renewed.pk])
     assert cases_access.persons_visible_to(net.ivy_m).filter(pk=r.person_id).exists()
-    assert Notification.objects.filter(recipient=net.ivy, referral=r, message__contains="記録し直され").exists()
+    assert Notification.objects.filter(recipient=net.ivy, url=f"/referrals/{r.pk}/", message__contains="記録し直され").exists()
     assert AuditEvent.objects.filter(action="referral.basis_renewed", person_id=r.person_id).exists()
 
 
@@ -123,7 +124,7 @@ def test_an_expired_consent_holds_the_referral_in_the_daily_run(pref, net, live)
     r.refresh_from_db()
     assert r.status == "on-hold" and r.status_reason == "consent-expired" and r.reason_name == "同意期限切れ"
     assert r.events.order_by("-id").first().by is None
-    assert Notification.objects.filter(recipient=net.ivy, referral=r, kind="basis_ended").exists()
+    assert Notification.objects.filter(recipient=net.ivy, url=f"/referrals/{r.pk}/", kind="basis_ended").exists()
     call_command("referrals_end_lapsed_bases", stdout=open("/dev/null", "w"))
     assert r.events.filter(reason="consent-expired").count() == 1
 

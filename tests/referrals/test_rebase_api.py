@@ -10,7 +10,8 @@ from renkei.api import api
 from renkei.audit.models import AuditEvent
 from renkei.cases import access as cases_access
 from renkei.consent import actions as consent_actions
-from renkei.referrals.models import Notification, Referral
+from renkei.notices.models import Notification
+from renkei.referrals.models import Referral
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_a_new_consent_through_the_api_returns_the_referral_and_the_receiver_see
     assert client_for(net.ivy).get(f"/api/referrals/{held.pk}").json()["status"] == "in-progress"
     assert AuditEvent.objects.filter(action="referral.basis_renewed", person_id=held.person_id,
                                      actor=pref.users.alice).count() == 1
-    assert Notification.objects.filter(recipient=net.ivy, referral=held, message__contains="記録し直され").exists()
+    assert Notification.objects.filter(recipient=net.ivy, url=f"/referrals/{held.pk}/", message__contains="記録し直され").exists()
     assert held.events.order_by("-id").first().note.endswith("本人から改めて同意を得た")
 
 

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from renkei.cases import access as cases_access
 from renkei.cases.access import BASIC
+from renkei.notices.models import Notification
 from renkei.referrals import actions, alternatives, escalation, inbox, overdue, stats, tarai
 from renkei.referrals.business_days import add_business_days
-from renkei.referrals.models import Notification, Referral
+from renkei.referrals.models import Referral
 
 
 def test_a_second_live_referral_is_refused_and_points_to_the_live_one(pref, net, case, consent_to, refer):
@@ -140,7 +141,7 @@ def test_rejection_returns_to_the_sender_with_the_reason_and_alternatives(pref, 
     alts = alternatives.next_best(r, pref.memberships.alice)
     assert [a.service for a in alts] == [net.anshin_service]
     assert alts[0].renkei_organisation == net.anshin
-    assert Notification.objects.filter(kind="returned", recipient=pref.users.alice, referral=r).exists()
+    assert Notification.objects.filter(kind="returned", recipient=pref.users.alice, url=f"/referrals/{r.pk}/").exists()
 
 
 def test_new_referrals_notify_the_receivers_in_product_and_by_mail(pref, net, case, consent_to, refer,
