@@ -45,6 +45,8 @@ UNREACHED = {
     "consent/<int:consent_id>/attachment/": "no demo consent has an attached file",
     "consent/breakglass/<int:person_id>/": "opens only with the exact search (name and birth date) that found the person",
     "discharge/plans/<int:plan_id>/revise/": "an edit form for the plan's own organisation; its write is audited",
+    "consent/breakglass/accesses/<int:access_id>/end/": "opens only for an active break-glass access, which the demo "
+    "does not keep; its read is audited (tests/consent/test_breakglass_end.py)",
 }
 PAGES_PER_USER = 260
 FALLBACK_TRIES = 12  # ids tried per route that no link led to
