@@ -177,25 +177,39 @@ def _shared_sources(membership, scope):
 READ_SOURCES_LIMIT = 2000
 
 
+def _glass_rows(glass_qs, limit=None) -> list:
+    glass_qs = glass_qs.select_related(None).only("id", "person_id", "legal_basis", "started_at").order_by()
+    return [(a.person_id, a.started_at.timestamp(), a.pk, a.legal_basis_label) for a in glass_qs[:limit]]
+
+
+def _source_rows(membership, person_ids=None) -> list:
+    """(person id, rank, scope index, basis label) of the consents and disclosures covering `membership`
+    (of `person_ids` when given; at most READ_SOURCES_LIMIT + 1 of each kind otherwise)."""
+    reach = reference.reach_for(membership)
+    if reach is None:
+        return []
+    sources = [(0, active_disclosures(None, membership.organisation))] if reach["disclosures"] else []
+    sources.append((1, _consents_for(membership, reach, None)))
+    rows = []
+    for kind, source_qs in sources:
+        fields = ["id", "person_id", "scope_index", "valid_until"] + (
+            ["legal_basis"] if source_qs.model is Disclosure else [])
+        source_qs = source_qs.select_related(None).only(*fields).order_by()
+        source_qs = source_qs.filter(person_id__in=person_ids) if person_ids is not None \
+            else source_qs[:READ_SOURCES_LIMIT + 1]
+        rows += [(s.person_id, (kind, s.valid_until.toordinal(), s.pk), s.scope_index, s.legal_basis_label)
+                 for s in source_qs]
+    return rows
+
+
 def _read_sources(membership):
     """(break-glass rows, sharing rows) covering `membership` now, for the audit of its reads: each
     break-glass row (person id, start, id, basis label); each consent or disclosure row (person id, rank,
     scope index, basis label), where the higher rank wins for a person and scope: a consent over a
     disclosure, then the later end date, then the later row. None when there are more than
-    READ_SOURCES_LIMIT rows (the caller then asks for its persons only)."""
-    glass = [(a.person_id, a.started_at.timestamp(), a.pk, a.legal_basis_label) for a in
-             active_breakglass(membership).select_related(None).only("id", "person_id", "legal_basis", "started_at")
-             .order_by()[:READ_SOURCES_LIMIT + 1]]
-    rows = []
-    reach = reference.reach_for(membership)
-    if reach is not None:
-        sources = [(0, active_disclosures(None, membership.organisation))] if reach["disclosures"] else []
-        sources.append((1, _consents_for(membership, reach, None)))
-        for kind, source_qs in sources:
-            fields = ["id", "person_id", "scope_index", "valid_until"] + (
-                ["legal_basis"] if source_qs.model is Disclosure else [])
-            rows += [(s.person_id, (kind, s.valid_until.toordinal(), s.pk), s.scope_index, s.legal_basis_label)
-                     for s in source_qs.select_related(None).only(*fields).order_by()[:READ_SOURCES_LIMIT + 1]]
+    READ_SOURCES_LIMIT rows of a kind (the caller then asks for its persons only)."""
+    glass = _glass_rows(active_breakglass(membership), READ_SOURCES_LIMIT + 1)
+    rows = _source_rows(membership)
     if len(glass) > READ_SOURCES_LIMIT or len(rows) > READ_SOURCES_LIMIT:
         return None
     return frozenset(glass), frozenset(rows)
@@ -213,20 +227,9 @@ def read_sources(membership, person_ids):
         (*key, membership.organisation.type_id), lambda: _read_sources(membership), cases_access._token))
     wanted = set(person_ids)
     if every is None:
-        glass = [(a.person_id, a.started_at.timestamp(), a.pk, a.legal_basis_label) for a in
-                 active_breakglass(membership).filter(person_id__in=wanted)]
-        every = (frozenset(glass), frozenset(_rows_of(membership, wanted)))
+        return (_glass_rows(active_breakglass(membership).filter(person_id__in=wanted)),
+                _source_rows(membership, wanted))
     return ([row for row in every[0] if row[0] in wanted], [row for row in every[1] if row[0] in wanted])
-
-
-def _rows_of(membership, person_ids):
-    reach = reference.reach_for(membership)
-    if reach is None:
-        return []
-    sources = [(0, active_disclosures(None, membership.organisation))] if reach["disclosures"] else []
-    sources.append((1, _consents_for(membership, reach, None)))
-    return [(s.person_id, (kind, s.valid_until.toordinal(), s.pk), s.scope_index, s.legal_basis_label)
-            for kind, source_qs in sources for s in source_qs.filter(person_id__in=person_ids)]
 
 
 def sources_by_scope(membership, person_ids, scopes) -> dict[str, dict[int, str]]:
