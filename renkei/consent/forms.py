@@ -110,8 +110,7 @@ class EndDisclosureForm(Form):
 class EndBreakGlassForm(Form):
     reason = forms.CharField(label="終了の理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
                              help_text="例: 本人の安全が確認できたため。終了すると、相手はすぐに本人の記録を見られなくなります。",
-                             error_messages={"required": "緊急アクセスを終了する理由を入力してください。",
-                                             "max_length": "終了の理由は1000文字以内で入力してください。"})
+                             error_messages={"required": "緊急アクセスを終了する理由を入力してください。"})
 
 
 class BreakGlassSearchForm(Form):
