@@ -21,7 +21,7 @@ from .access import (
 from .forms import ImportForm, MatchForm, OrganizationForm, ScheduleForm, SearchForm, ServiceForm
 from .guidance_link import guideline_recommendations
 from .importer import DirectoryImportError
-from .search import accepting_referrals, search_page, with_details
+from .search import accepting_referrals, listing_row, search_page, with_details
 
 
 def _rows(services, moment):
@@ -42,7 +42,7 @@ def search(request):
         page = search_page(request.membership, request.query.page, q=data.get("q", ""),
                            kind=getattr(data.get("kind"), "pk", None), area=data.get("area"),
                            open_now=data.get("open_now", False), accepting=data.get("accepting", False), at=moment)
-        rows = _rows(page.object_list, moment)
+        rows = [listing_row(service, moment) for service in page.object_list]
     context = {"form": form, "rows": rows, "page": page, "query": filters.urlencode(), "now": moment,
                "can_import": request.membership.has_perm("directory.edit"),
                "editable": organizations_editable_by(request.membership)}
