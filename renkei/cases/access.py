@@ -246,6 +246,16 @@ def _team_cases(membership):
     return _co_worked_cases(membership).values("pk")
 
 
+def works_on_case(membership, case_id) -> bool:
+    """Whether the acting member is a co-worker of case `case_id` (in the membership given the place)."""
+    if not _can_view(membership):
+        return False
+    team = _team(membership)
+    if team is not None:
+        return case_id in team[0]
+    return _co_worked_cases(membership).filter(pk=case_id).exists()
+
+
 def _team_persons(membership):
     team = _team(membership)
     if team is not None:

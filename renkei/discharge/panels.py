@@ -12,7 +12,7 @@ def case_progress(request, case):
         return None
     # the page fetched `case` through the access layer for this member (renkei.cases.panels), and a
     # pathway is seen with its case (access.pathways_visible_to)
-    plans = list(access.plans_visible_to(m).filter(case=case))
+    plans = access.plans_of_case(m, case)
     pathway = Pathway.objects.filter(case=case).first()
     refused = case.plan_refusals.exists()
     return ("discharge/_case_progress.html", {"dp": {"case": case, "plans": plans, "refused": refused,
