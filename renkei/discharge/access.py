@@ -86,11 +86,11 @@ def plans_of_case(m, case) -> list:
     """The plans of `case` that `m` sees, for a page that fetched `case` through the access layer for `m`.
     A plan belongs to its case's organisation (`do_create_plan`, `do_continue_plan` create it so), so the
     case's own organisation and its team see every plan of the case, as `plans_visible_to` would open them,
-    without building its whole condition; any other viewer gets what `plans_visible_to` opens."""
+    without building its whole condition; any other viewer gets what `plans_visible_to` opens. The plans
+    come without their related rows (the page has the case, its person and organisation)."""
     if can_view(m) and (case.organisation_id == m.organisation_id or case_access.works_on_case(m, case.pk)):
-        return list(DischargePlan.objects.filter(case=case).select_related("person", "case", "organisation",
-                                                                           "consent"))
-    return list(plans_visible_to(m).filter(case=case))
+        return list(DischargePlan.objects.filter(case=case))
+    return list(plans_visible_to(m).filter(case=case).select_related(None))
 
 
 def own_plans(m) -> QuerySet:
