@@ -99,7 +99,8 @@ def per_request(key, compute):
 
 
 def per_request_grants(view):
-    """Decorator for read-only views: `grants_per_request()` around the whole request."""
+    """Decorator for a view that answers a POST by showing a page again (a refused form): `grants_per_request()`
+    around the whole request. GET and HEAD need none: `GrantsPerRequestMiddleware` does it for every one."""
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         with grants_per_request():

@@ -50,7 +50,6 @@ def _errors(form, error: ValidationError):
 
 
 # --- index, search ---------------------------------------------------------------------------------
-@access.per_request_grants
 def index(request):
     m = _m(request)
     mine = list(access.cases_visible_to(m).filter(access.led_or_worked_on_by(request.user),
@@ -66,7 +65,6 @@ def index(request):
     })
 
 
-@access.per_request_grants
 @query.reads(SearchForm)
 def search_page(request):
     m = _m(request)
@@ -93,7 +91,6 @@ def open_search_result(request, document_id):
 
 
 # --- persons -------------------------------------------------------------------------------------------
-@access.per_request_grants
 @query.reads(SearchForm)
 def person_list(request):
     m = _m(request)
@@ -110,7 +107,6 @@ def person_list(request):
                                                       "can_edit": access.can_edit(m)})
 
 
-@access.per_request_grants
 @query.reads(person_query=query.Text("本人を探す", max_length=100))
 def person_pick(request):
     """htmx: persons matching the quick-entry lookup box, as radio buttons (names only)."""
@@ -141,7 +137,6 @@ def person_create(request):
                                                       "elsewhere": elsewhere})
 
 
-@access.per_request_grants
 def person_detail(request, person_id):
     m = _m(request)
     person = access.get_person_for_user(m, person_id)
@@ -221,7 +216,6 @@ def consultation_create(request):
     return render(request, "cases/consultation_form.html", {"form": form, "chosen": chosen})
 
 
-@access.per_request_grants
 def consultation_detail(request, consultation_id):
     m = _m(request)
     c = access.get_consultation_for_user(m, consultation_id)
@@ -284,7 +278,6 @@ def _needs_rows(case):
              "level_name": levels.get(case.needs.get(d["code"], "none"), "")} for d in assessment_domains()]
 
 
-@access.per_request_grants
 def case_detail(request, case_id):
     m = _m(request)
     case = access.get_case_for_user(m, case_id)
