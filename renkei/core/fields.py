@@ -8,7 +8,8 @@ storage (same column, same Fernet tokens, same keys) and add:
 - on read, a value no key decrypts is logged as an error (once per column and process) and comes back as
   `Undecryptable` (a `str`, the ciphertext as stored);
 - on validation (forms, `full_clean`), a value shaped like a Fernet token is refused with a Japanese message;
-- on save, such a value raises `UndecryptableValue`: nothing is written.
+- on save (`save`, `QuerySet.update`, `bulk_create` …), such a value raises `UndecryptableValue`, a
+  ValidationError: nothing is written, and a form shows the message (the actions' ValidationErrors are).
 
 The check on the save path is one `startswith` on the value (a token's first bytes are fixed), nothing more.
 The start-up check (`renkei.core.keys`) refuses to run before any of this can happen with the wrong keys.
@@ -35,8 +36,9 @@ class Undecryptable(str):
     """A stored value that no configured key decrypts (the ciphertext as stored)."""
 
 
-class UndecryptableValue(ValueError):
-    pass
+class UndecryptableValue(ValidationError, ValueError):
+    """Raised on save: an action's ValidationError, so the page or API answers the Japanese message and the
+    action's transaction changes nothing."""
 
 
 def looks_encrypted(value) -> bool:
@@ -55,8 +57,7 @@ class GuardedMixin:
 
     def to_python(self, value):
         result = super().to_python(value)
-        if (isinstance(result, str) and result is value and not hasattr(self, "_already_decrypted")
-                and result.startswith(TOKEN_PREFIX)):
+        if isinstance(result, str) and result is value and result.startswith(TOKEN_PREFIX):
             label = f"{self.model._meta.label}.{self.name}"
             if label not in _logged:
                 _logged.add(label)
@@ -64,6 +65,15 @@ class GuardedMixin:
                           KEY_SETTINGS)
             return Undecryptable(result)
         return result
+
+    def clean(self, value, model_instance):
+        """The library marks the field itself (shared by every thread) as "already decrypted" while cleaning,
+        and leaves the mark when validation fails: from then on no read in the process decrypts. The same
+        steps without the mark: the plain value as the base field converts it, validated."""
+        value = super(encrypted.EncryptedFieldMixin, self).to_python(value)
+        self.validate(value, model_instance)
+        self.run_validators(value)
+        return value
 
     def _refuse(self, value):
         return SAVE_MESSAGE.format(label=self.verbose_name or self.name)
@@ -75,7 +85,7 @@ class GuardedMixin:
 
     def get_prep_value(self, value):
         if looks_encrypted(value):
-            raise UndecryptableValue(f"{self.model._meta.label}.{self.name}: " + self._refuse(value))
+            raise UndecryptableValue(self._refuse(value), code="undecryptable")
         return super().get_prep_value(value)
 
 
