@@ -48,7 +48,7 @@ KEYS_REFUSED = ("このバックアップは、いま設定されている鍵と
                 "バックアップを取ったときの値に設定してから復元してください。何も変更していません。")
 AUDIT_KEY_REFUSED = ("このバックアップの監査ログは別の封印鍵で書かれています（鍵 {wanted}、設定されている鍵 {have}）。"
                      "AUDIT_SEAL_KEY をバックアップを取ったときの値に設定してから復元してください。何も変更していません。")
-NOT_EMPTY = ("復元先のデータベースは空ではありません（テーブル {n} 個）。復元は空のデータベースにだけ行います。"
+NOT_EMPTY = ("復元先のデータベースは空ではありません（テーブル {n} 個、その他 {others} 個）。復元は空のデータベースにだけ行います。"
              "新しく作成したデータベース（PostgreSQL: createdb -E UTF8 -T template0 …）を DATABASE_URL に指定してください。"
              "何も変更していません。")
 FILES_NOT_EMPTY = ("復元先の添付ファイルのディレクトリ（ATTACHMENT_ROOT: {path}）が空ではありません。"
@@ -244,8 +244,14 @@ def _refusals(directory: Path, manifest: dict, using: str) -> None:
     if unknown:
         raise BackupError(NEWER_SCHEMA.format(names="、".join(unknown)))
     tables = connection.introspection.table_names()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            objects = _pg_objects(cursor)
+        if any(objects.values()):
+            raise BackupError(NOT_EMPTY.format(n=len(objects["TABLE"]), others=sum(map(len, objects.values()))
+                                               - len(objects["TABLE"])))
     if tables:
-        raise BackupError(NOT_EMPTY.format(n=len(tables)))
+        raise BackupError(NOT_EMPTY.format(n=len(tables), others=0))
     root = Path(settings.ATTACHMENT_ROOT)
     if root.exists() and any(root.iterdir()):
         raise BackupError(FILES_NOT_EMPTY.format(path=root))
@@ -268,6 +274,22 @@ def _restore_database(directory: Path, manifest: dict, using: str) -> None:
                             "-d", connection.settings_dict["NAME"], str(source)], _pg_env(connection.settings_dict))
 
 
+def _pg_objects(cursor) -> dict[str, list[str]]:
+    """What a restore creates in the schema (extensions aside, which the dump creates if not there)."""
+    found = {}
+    cursor.execute("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema()")
+    found["TABLE"] = [r[0] for r in cursor.fetchall()]
+    cursor.execute("SELECT quote_ident(viewname) FROM pg_views WHERE schemaname = current_schema()")
+    found["VIEW"] = [r[0] for r in cursor.fetchall()]
+    cursor.execute("SELECT quote_ident(sequence_name) FROM information_schema.sequences "
+                   "WHERE sequence_schema = current_schema()")
+    found["SEQUENCE"] = [r[0] for r in cursor.fetchall()]
+    cursor.execute("SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
+                   "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')")
+    found["FUNCTION"] = [r[0] for r in cursor.fetchall()]
+    return found
+
+
 def _undo(using: str, root: Path) -> None:
     connection = connections[using]
     if connection.vendor == "sqlite":
@@ -277,10 +299,9 @@ def _undo(using: str, root: Path) -> None:
             path.unlink(missing_ok=True)
     else:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-            tables = [r[0] for r in cursor.fetchall()]
-            if tables:
-                cursor.execute("DROP TABLE " + ", ".join(_quote(t) for t in tables) + " CASCADE")
+            for kind, names in _pg_objects(cursor).items():
+                if names:
+                    cursor.execute(f"DROP {kind} IF EXISTS " + ", ".join(names) + " CASCADE")
     if root.exists():
         for child in root.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
