@@ -23,7 +23,8 @@ from encrypted_fields import fields as encrypted
 
 # Fernet: version byte 0x80 and a 64-bit timestamp whose high bytes are zero → base64url "gAAAAA".
 TOKEN_PREFIX = "gAAAAA"
-TOKEN_RE = re.compile(r"gAAAAA[A-Za-z0-9_-]{94,}={0,2}")
+# The shortest token (version, time, IV, one block, HMAC: 73 bytes) is 100 characters, padding included.
+TOKEN_RE = re.compile(r"gAAAAA[A-Za-z0-9_-]{92,}={0,2}")
 KEY_SETTINGS = "SECRET_KEY・SECRET_KEY_FALLBACKS・FIELD_ENCRYPTION_SALTS"
 SAVE_MESSAGE = (f"{{label}}を復号できないため保存できません（暗号文のまま保存すると内容が失われます）。"
                 f"{KEY_SETTINGS} を、データを暗号化したときの鍵に設定してください。")
@@ -43,7 +44,7 @@ class UndecryptableValue(ValidationError, ValueError):
 
 def looks_encrypted(value) -> bool:
     return isinstance(value, str) and value.startswith(TOKEN_PREFIX) and (
-        isinstance(value, Undecryptable) or TOKEN_RE.fullmatch(value) is not None)
+        isinstance(value, Undecryptable) or (len(value) % 4 == 0 and TOKEN_RE.fullmatch(value) is not None))
 
 
 class GuardedMixin:

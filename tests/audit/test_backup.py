@@ -211,3 +211,27 @@ def test_backup_into_a_directory_that_is_not_empty_is_refused(world, tmp_path):
     (tmp_path / "backup" / "old.txt").write_text("x")
     with pytest.raises(CommandError, match="空ではありません"):
         call_command("backup", str(tmp_path / "backup"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_with_another_audit_seal_key_is_refused_naming_it(world, tmp_path, settings):
+    call_command("backup", str(tmp_path / "backup"))
+    settings.AUDIT_SEAL_KEY = "another-audit-seal-key"
+    with pytest.raises(CommandError, match="AUDIT_SEAL_KEY"):
+        call_command("restore", str(tmp_path / "backup"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_from_a_newer_version_is_refused_before_anything_is_written(world, tmp_path):
+    call_command("backup", str(tmp_path / "backup"))
+    path = tmp_path / "backup" / MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["migrations"]["cases"] = "9999_from_the_future"
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(CommandError, match="新しい版の Renkei で作られています（この版にない移行: cases.9999_from_the_future）"):
+        call_command("restore", str(tmp_path / "backup"))
+
+
+def test_a_directory_without_a_manifest_is_not_restored(db, tmp_path):
+    with pytest.raises(CommandError, match="manifest.json"):
+        call_command("restore", str(tmp_path))

@@ -163,3 +163,17 @@ def test_a_failed_validation_does_not_stop_the_field_decrypting_for_everyone(pre
     with pytest.raises(ValidationError):
         person.full_clean()
     assert Person.objects.get(pk=person.pk).phone == "090-1234-5678"
+
+
+def test_even_the_shortest_ciphertext_is_refused_on_save(pref, settings):
+    person = make_person(pref)
+    token = encrypted_under("a-key-nobody-configured-0000", "", settings)
+    assert len(token) == 100
+    person.phone = token
+    with pytest.raises(UndecryptableValue, match="電話番号を復号できないため保存できません"), transaction.atomic():
+        person.save()
+
+
+def test_an_ordinary_value_starting_like_a_token_is_saved(pref):
+    person = make_person(pref, contact_notes="gAAAAA と名乗る人からの電話には出ない")
+    assert Person.objects.get(pk=person.pk).contact_notes == "gAAAAA と名乗る人からの電話には出ない"
