@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from renkei.audit.backup import BackupError, backup
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
             report = backup(options["directory"])
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except OperationalError as error:
+            raise CommandError(f"データベースに接続できません（DATABASE_URL を確認してください）: {error}") from error
         for line in report.warnings:
             self.stderr.write(line)
         for line in report.lines:
