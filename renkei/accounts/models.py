@@ -1,8 +1,8 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
-from encrypted_fields.fields import EncryptedCharField
 
+from renkei.core.fields import EncryptedCharField
 from renkei.core.text import fold_kana
 
 from .roles import ROLE_CHOICES, ROLES, role_has_perm

@@ -53,7 +53,10 @@ def _sqlite_counter(table: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-def verify(against: list[sealing.Seal] | None = None, bad_lines: list[tuple[str, str]] | None = None) -> Result:
+def verify(against: list[sealing.Seal] | None = None, bad_lines: list[tuple[str, str]] | None = None, *,
+           seal_log: bool = True) -> Result:
+    """The first problem of the log, or its count. `seal_log=False` leaves out the seal log file (`restore`
+    checks a restored copy by itself; the file may hold seals made after the backup)."""
     from .models import AuditEvent, AuditSeal
 
     for source, line in bad_lines or []:
@@ -61,7 +64,7 @@ def verify(against: list[sealing.Seal] | None = None, bad_lines: list[tuple[str,
     key = sealing.seal_key()
     my_key = sealing.key_id(key)
     seals = [sealing.stored_seal(s) for s in AuditSeal.objects.order_by("seq")]
-    logged, logged_bad = sealing.logged_seals()
+    logged, logged_bad = sealing.logged_seals() if seal_log else ([], [])
     for line in logged_bad:
         return Result(False, BAD_LINE.format(source="封印ファイル", line=line[:120]))
     seals += logged + list(against or [])

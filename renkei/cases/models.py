@@ -8,8 +8,8 @@ Record entries are never edited in place: every text they ever had is kept in `R
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
+from renkei.core.fields import EncryptedCharField, EncryptedTextField
 from renkei.core.text import fold_kana, normalise
 
 from . import reference
