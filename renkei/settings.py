@@ -140,6 +140,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite with a writers' queue instead of SQLite's polling busy wait (renkei/core/sqlite/base.py)
+    DATABASES["default"]["ENGINE"] = "renkei.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -262,11 +262,13 @@ class _sqlite_no_wait:
             connection.ensure_connection()
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA busy_timeout = 0")
+            connection.writer_waits = False  # the writers' queue of renkei.core.sqlite, likewise
         return self
 
     def __exit__(self, *exc):
         if self.active:
             timeout = float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+            connection.writer_waits = True
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         return False
