@@ -98,8 +98,11 @@ def ensure_states(jobs: list[Job] | None = None, now: dt.datetime | None = None)
     from .models import JobState
 
     now = now or timezone.now()
-    JobState.objects.bulk_create([JobState(name=job.name, next_due=now) for job in (jobs or registered())],
-                                 ignore_conflicts=True)
+    jobs = jobs or registered()
+    known = set(JobState.objects.filter(name__in=[job.name for job in jobs]).values_list("name", flat=True))
+    missing = [JobState(name=job.name, next_due=now) for job in jobs if job.name not in known]
+    if missing:  # a read on every pass, a write only for a new job (another runner may insert it too)
+        JobState.objects.bulk_create(missing, ignore_conflicts=True)
 
 
 def claim(job: Job, now: dt.datetime | None = None) -> str | None:

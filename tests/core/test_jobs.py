@@ -2,12 +2,13 @@
 runner at a time, every run on record, failures kept apart; the supervisors' page and API show them."""
 
 import datetime as dt
+import threading
 from io import StringIO
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.test import Client
 from django.utils import timezone
 
@@ -180,3 +181,32 @@ def test_the_jobs_page_and_api_are_not_found_for_staff_who_may_not_see_the_audit
     anonymous = Client()
     assert anonymous.get("/accounts/jobs/").status_code == 302
     assert anonymous.get("/api/accounts/jobs").status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads on separate connections: PostgreSQL")
+def test_two_runners_on_their_own_connections_at_the_same_moment_run_a_due_job_once(monkeypatch):
+    monkeypatch.setattr(jobs, "_jobs", {})
+    calls, start = [], threading.Barrier(4)
+
+    def run():
+        calls.append(1)
+        return "1件"
+
+    jobs.register("mail", "mailの処理", run, every=HOUR)
+    jobs.ensure_states(now=NOW)
+    runs = []
+
+    def runner():
+        try:
+            start.wait()
+            runs.extend(jobs.run_due(NOW))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and len(runs) == 1 and JobRun.objects.count() == 1
