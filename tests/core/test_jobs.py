@@ -122,7 +122,7 @@ def test_a_job_needs_exactly_one_schedule():
 def test_every_app_registers_its_periodic_work_with_the_one_scheduler():
     assert {job.name for job in jobs.registered()} >= {
         "audit.seal", "core.prune_job_runs", "conferences.action_reminders", "conferences.team_consent_lapse",
-        "referrals.overdue", "referrals.lapsed_bases", "discharge.review_reminders"}
+        "referrals.overdue", "referrals.lapsed_bases", "discharge.review_reminders", "consent.expiring"}
     assert all(job.title and job.schedule for job in jobs.registered())
 
 
