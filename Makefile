@@ -27,9 +27,12 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The periodic jobs (reminders, overdue referrals, lapsed bases, the audit seal) run next to the dev server,
+# in the background, and stop with it: no cron line needed.
 run: demo
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py demo_logins
+	$(PY) manage.py run_jobs & jobs=$$!; trap 'kill $$jobs 2>/dev/null; wait $$jobs' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: setup

@@ -136,3 +136,25 @@ def client_for(client, pref):
         return c
 
     return make
+
+
+@pytest.fixture
+def run_job_twice(db):
+    """run_job_twice(name) → the two runs of a registered periodic job through the product's runner, the
+    second made due again at once (as a runner whose lease ran out would): for the jobs' idempotency."""
+    from django.utils import timezone
+
+    from renkei.core import jobs
+    from renkei.core.models import JobState
+
+    def run(name):
+        job = jobs.get(name)
+        jobs.ensure_states([job])
+        JobState.objects.filter(name=name).update(next_due=timezone.now())
+        first = jobs.run_job(job)
+        JobState.objects.filter(name=name).update(next_due=timezone.now())
+        second = jobs.run_job(job)
+        assert first.ok and second.ok, (first.summary, second.summary)
+        return first, second
+
+    return run

@@ -4,6 +4,9 @@ from django.http import Http404
 
 from .models import Membership
 
+# Who sees the periodic jobs' runs (`renkei.core.jobs`): the supervisors, as for the audit log.
+JOBS_PERM = "audit.view"
+
 
 def require_perm(request, perm: str) -> None:
     """404 unless the active membership grants `perm` (404, not 403: nobody learns what exists)."""

@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema
 
+from renkei.core import jobs
 from renkei.core.api_errors import Error, bad_request
 from renkei.core.api_types import Id, Text
 
 from . import actions, throttle
-from .access import get_membership_for_manager, memberships_visible_to
+from .access import JOBS_PERM, get_membership_for_manager, memberships_visible_to, require_perm
 from .roles import ROLES
 
 router = Router(tags=["accounts"])
@@ -118,3 +119,30 @@ def reset_password(request, membership_id: Id, payload: PasswordResetIn):
     except ValidationError as error:
         return 400, bad_request(error)
     return {"membership_id": membership.pk, "temporary_password": password, "must_change_password": True}
+
+
+class JobRunOut(Schema):
+    started_at: datetime
+    finished_at: datetime | None
+    ok: bool | None  # null while it runs
+    summary: str
+
+
+class JobOut(Schema):
+    name: str
+    title: str
+    schedule: str
+    running: bool
+    next_due: datetime | None  # null until a runner (manage.py run_jobs) has started once
+    last: JobRunOut | None
+    last_ok: JobRunOut | None
+    last_failed: JobRunOut | None
+
+
+@router.get("/jobs", response={200: list[JobOut], 404: Error}, summary="定期処理の予定と実行状況（管理者）")
+def job_list(request):
+    """The periodic jobs: schedule, last run, last success and failure (a summary of counts or the error),
+    next due. No person data; for members who may see the audit log, 404 for everyone else."""
+    require_perm(request, JOBS_PERM)
+    return jobs.overview()
+

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     nav = [
         {"label": "職員管理", "url": "accounts:staff_list", "perm": "staff.manage", "order": 90},
         {"label": "組織設定", "url": "accounts:organisation_settings", "perm": "org.settings", "order": 91},
+        {"label": "定期処理", "url": "accounts:job_list", "perm": "audit.view", "order": 93},
     ]
 
     def ready(self):

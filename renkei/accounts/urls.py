@@ -19,4 +19,5 @@ urlpatterns = [
     path("staff/<int:membership_id>/unlock-login/", views.staff_unlock_login, name="staff_unlock_login"),
     path("staff/<int:membership_id>/reset-password/", views.staff_reset_password, name="staff_reset_password"),
     path("staff/<int:membership_id>/reset-two-factor/", views.staff_reset_two_factor, name="staff_reset_two_factor"),
+    path("jobs/", views.job_list, name="job_list"),
 ]

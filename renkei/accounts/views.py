@@ -11,10 +11,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from renkei.audit.actions import client_ip, log_event
-from renkei.core import query
+from renkei.core import jobs, query
 
 from . import actions, throttle, twofactor
-from .access import get_membership_for_manager, memberships_visible_to, require_perm
+from .access import JOBS_PERM, get_membership_for_manager, memberships_visible_to, require_perm
 from .forms import (
     DeactivateForm,
     LoginForm,
@@ -332,3 +332,10 @@ def staff_reactivate(request, membership_id):
     actions.do_reactivate_membership(request=request, membership=membership)
     messages.success(request, f"{membership.user}さんを再び有効にしました。")
     return redirect("accounts:staff_list")
+
+
+def job_list(request):
+    """The product's periodic jobs (reminders, overdue referrals, the audit seal …): schedule, last run, last
+    success and failure, next due. Shows no person (counts only), so it writes no read entry."""
+    require_perm(request, JOBS_PERM)
+    return render(request, "accounts/job_list.html", {"jobs": jobs.overview()})

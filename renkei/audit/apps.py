@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = "監査ログ"
     nav = [{"label": "監査ログ", "url": "audit:event_list", "perm": "audit.view", "order": 92}]
+
+    def ready(self):
+        from . import jobs
+
+        jobs.register()  # the hourly seal, run by manage.py run_jobs

@@ -21,3 +21,7 @@ class ConferencesConfig(AppConfig):
         from . import lapse
 
         ending.on_basis_ended(lapse.on_basis_ended)  # a withdrawn team consent is told to the team
+
+        from . import jobs
+
+        jobs.register()  # its periodic jobs, run by manage.py run_jobs (renkei.core.jobs)

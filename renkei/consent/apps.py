@@ -32,3 +32,7 @@ class ConsentConfig(AppConfig):
         for model in (Consent, Disclosure, BreakGlassAccess):
             grant_cache.grant_tables(model)
         grant_cache.time_boundary(access.next_time_boundary)
+
+        from . import jobs
+
+        jobs.register()  # its periodic job, run by manage.py run_jobs (renkei.core.jobs)

@@ -20,3 +20,7 @@ class DischargeConfig(AppConfig):
         grants.register()  # the consent-backed grant of handed-over plans
         register_contact_source(outreach_contacts)
         case_panels.register("case.head", "discharge.progress", 20, panels.case_progress)
+
+        from . import jobs
+
+        jobs.register()  # its periodic jobs, run by manage.py run_jobs (renkei.core.jobs)

@@ -20,3 +20,7 @@ class ReferralsConfig(AppConfig):
         case_panels.register("case.body", "referrals.case", 10, panels.case_referrals)
         ending.on_basis_ended(lapse.on_basis_ended)
         matching.register_performance_source(stats.performance_for_service)
+
+        from . import jobs
+
+        jobs.register()  # its periodic jobs, run by manage.py run_jobs (renkei.core.jobs)

@@ -47,3 +47,14 @@ def test_the_seal_page_is_for_supervisors_only(pref, client_for):
         assert client.get("/audit/seal/").status_code == 404
         assert client.post("/audit/seal/").status_code == 404
     assert not AuditSeal.objects.exists()
+
+
+def test_the_seal_job_seals_new_entries_and_a_second_run_adds_no_seal(pref, run_job_twice):
+    log_event("test.event", actor=pref.users.alice, organisation=pref.orgs.aoba)
+    first, second = run_job_twice("audit.seal")
+    assert first.summary.startswith("監査ログを封印しました") and second.summary.startswith("前回の封印のあとに")
+    assert AuditSeal.objects.count() == 1
+    assert AuditEvent.objects.filter(action="audit.sealed", actor_label="run_jobs").count() == 1
+    log_event("test.event", actor=pref.users.alice, organisation=pref.orgs.aoba)
+    run_job_twice("audit.seal")
+    assert AuditSeal.objects.count() == 2

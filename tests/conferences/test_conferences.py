@@ -136,6 +136,17 @@ def test_reminders_are_mailed_once_a_day_without_naming_the_person(pref, dischar
     assert "川口" not in message.body and f"/conferences/{conference.pk}/" in message.body
 
 
+def test_the_action_reminder_job_run_twice_by_the_runner_mails_once(pref, discharge, run_job_twice):
+    conference = _conference(pref, discharge["case"])
+    _attend(pref, conference, "dave")
+    actions.do_add_action_item(request=None, membership=pref.memberships.hana, conference=conference,
+                               description="初回訪問", owner=pref.users.dave,
+                               due_date=timezone.localdate() + dt.timedelta(days=1))
+    first, second = run_job_twice("conferences.action_reminders")
+    assert (first.summary, second.summary) == ("会議の宿題のお知らせを1通送りました。", "会議の宿題のお知らせを0通送りました。")
+    assert len(mail.outbox) == 1
+
+
 def test_minutes_pdf_is_a4_with_japanese_text(pref, discharge, client_for):
     conference = _conference(pref, discharge["case"])
     actions.do_update_conference(request=None, membership=pref.memberships.hana, conference=conference,

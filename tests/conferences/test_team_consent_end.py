@@ -258,3 +258,11 @@ def test_the_notice_links_to_the_team_page_and_reading_the_notices_names_the_per
     assert client_for(pref.users.erin).get(reverse("referrals:notifications")).status_code == 200
     entry = AuditEvent.objects.filter(action="referral.notifications_viewed", actor=pref.users.erin).get()
     assert str(team.case.person_id) in entry.person_ids()
+
+
+def test_the_team_consent_job_run_twice_by_the_runner_tells_the_team_once(pref, team, run_job_twice):
+    consent = team_consent(pref, team)
+    expire(consent)
+    first, second = run_job_twice("conferences.team_consent_lapse")
+    assert "0 件" not in first.summary and second.summary.endswith(": 0 件")
+    assert Notification.objects.filter(key=f"team-consent:{consent.pk}").count() == 3

@@ -78,3 +78,12 @@ def test_bad_form_input_changes_nothing_and_answers_in_japanese(pref, inpatient,
     assert not inpatient.discharge_plans.exists()
     refused = c.post(f"/discharge/cases/{inpatient.pk}/refusal/", {"refused_on": "2999-01-01"}, follow=True)
     assert "未来" in refused.content.decode() and not inpatient.plan_refusals.exists()
+
+
+def test_the_review_reminder_job_run_twice_by_the_runner_mails_once(pref, make_plan, run_job_twice):
+    today = timezone.localdate()
+    make_plan(period_start=add_months(today, -3), review_dates=[(today + dt.timedelta(days=5)).isoformat()])
+    first, second = run_job_twice("discharge.review_reminders")
+    assert first.summary == "見直しのお知らせを1件送信しました。"
+    assert second.summary == "見直しのお知らせを0件送信しました。"
+    assert len(mail.outbox) == 1 and ReviewReminder.objects.count() == 1

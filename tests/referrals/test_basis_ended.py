@@ -184,3 +184,13 @@ def test_the_referral_form_lists_the_persons_consents_before_the_first_save(pref
     page = client_for(pref.users.alice).get(reverse("referrals:create", args=[case.pk])).content.decode()
     assert f'value="{consent.pk}"' in page and f"同意#{consent.pk}" in page
     assert "令和" in page
+
+
+def test_the_lapsed_bases_job_run_twice_by_the_runner_holds_the_referral_once(pref, net, live, run_job_twice):
+    r, consent = live
+    Consent.objects.filter(pk=consent.pk).update(valid_from=timezone.localdate() - dt.timedelta(days=30),
+                                                 valid_until=timezone.localdate() - dt.timedelta(days=1))
+    first, second = run_job_twice("referrals.lapsed_bases")
+    assert "1 件" in first.summary and "0 件" in second.summary
+    r.refresh_from_db()
+    assert r.status == "on-hold" and r.events.filter(reason="consent-expired").count() == 1

@@ -197,6 +197,14 @@ def test_the_daily_command_notifies_overdue_referrals_once(pref, net, case, cons
     assert Notification.objects.filter(kind="overdue").count() == 2
 
 
+def test_the_overdue_job_run_twice_by_the_runner_notifies_once(pref, net, case, consent_to, refer, run_job_twice):
+    r = refer(case, pref.orgs.housing, consent=consent_to(case, pref.orgs.housing))
+    Referral.objects.filter(pk=r.pk).update(requested_at=timezone.now() - dt.timedelta(days=30))
+    first, second = run_job_twice("referrals.overdue")
+    assert "2 件" in first.summary and "0 件" in second.summary
+    assert Notification.objects.filter(kind="overdue").count() == 2
+
+
 def test_overdue_notifications_give_the_due_date_in_wareki(pref, net, case, consent_to, refer):
     from django.core.management import call_command
 
