@@ -204,12 +204,17 @@ def admission_detail(request, admission_id):
     actions.log_read(request, m, "admission.viewed", admission, admission.person)
     rows = worklist.schedule(admission)
     now = timezone.now()
+    kept = (request.session.get(refused.SESSION_KEY) or {}).get(f"{request.path}|{forms.DocumentForm.__name__}")
+    refused_prefix = next((k[:-len("-rule")] for k in kept["data"] if k.endswith("-rule")), None) if kept else None
     for row in rows:
         item = worklist.Item(admission, row["rule"], row["nth"], row["due"])
         row["status"] = None if row["document"] or admission.ended_on else item.status(now)
         row["status_name"] = worklist.STATUS_NAMES.get(row["status"], "") if row["status"] else ""
+        prefix = f"d{row['rule'].code}-{row['nth']}"
         row["form"] = forms.DocumentForm(initial={"rule": row["rule"].code, "nth": row["nth"],
-                                                  "received_on": timezone.localdate()}, prefix=f"d{row['rule'].code}-{row['nth']}")
+                                                  "received_on": timezone.localdate()}, prefix=prefix)
+        if prefix == refused_prefix:  # the row whose form was refused gets back what was typed
+            row["form"] = refused.restore(request, row["form"])
     return render(request, "admissions/admission_detail.html", {
         "admission": admission, "rows": rows, "can_edit": access.can_edit(m), "status_names": worklist.STATUS_NAMES,
         "revision": deadlines.revision_on(admission.admitted_at), "end_form": refused.restore(request, forms.EndForm()),

@@ -115,3 +115,18 @@ def test_the_worklist_page_and_the_dashboard_panel_show_what_is_due_and_name_the
 
 def _named(entry) -> set[str]:
     return set(AuditEventPerson.objects.filter(event=entry).values_list("person_id", flat=True))
+
+
+def test_a_refused_document_comes_back_in_its_own_row_with_what_was_typed(pref, client_for, hc_person):
+    from renkei.admissions import actions
+
+    admission = actions.do_register_admission(request=None, membership=pref.memberships.hana, data={
+        "kind": "medical_protection", "hospital": "みどり第二病院", "person_id": hc_person.pk,
+        "admitted_at": timezone.now() - dt.timedelta(days=3)})
+    client = client_for(pref.users.hana)
+    future = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    page = client.post(f"/admissions/inpatients/{admission.pk}/documents/", {
+        "dmp_notice_33-1-rule": "mp_notice_33", "dmp_notice_33-1-nth": "1", "dmp_notice_33-1-received_on": future,
+        "dmp_notice_33-1-note": "同意書の日付を確認"}, follow=True).content.decode()
+    assert "未来の日付は記録できません" in page and "同意書の日付を確認" in page and future in page
+    assert not admission.documents.exists()
