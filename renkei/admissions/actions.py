@@ -11,7 +11,7 @@ from renkei.audit import reads
 from renkei.audit.actions import log_event
 from renkei.cases.forms import own_staff
 
-from . import access, deadlines, reference
+from . import access, deadlines, reference, worklist
 from .access import GROUPS, PURPOSE
 from .models import Admission, ExamDoctor, ReceivedDocument, Report, ReportEvent
 
@@ -291,10 +291,11 @@ def do_register_admission(*, request, membership, data) -> Admission:
 def do_record_document(*, request, membership, admission, rule_code, nth, received_on, note="") -> ReceivedDocument:
     m = access.require_edit(membership)
     admission = Admission.objects.select_for_update().get(pk=admission.pk)
-    rule = deadlines.revision_on(admission.admitted_at).rule(rule_code)
-    if rule is None or rule.starts != admission.kind:
+    found = worklist.rule_start(admission, rule_code)
+    if found is None:
         raise ValidationError("この入院形態の書類を一覧から選んでください。")
-    if nth < 1 or rule.due(admission.admitted_at, nth) is None:
+    rule, start = found
+    if nth < 1 or rule.due(start, nth) is None:
         raise ValidationError("回数が正しくありません。")
     if received_on is None:
         raise ValidationError("受理日を入力してください。")

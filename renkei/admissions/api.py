@@ -80,7 +80,7 @@ def admission_out(a: Admission) -> dict:
         document = row["document"]
         rows.append({"rule": row["rule"].code, "nth": row["nth"], "document": row["rule"].document,
                      "article": row["rule"].article, "confirmed": row["rule"].confirmed, "due": row["due"].isoformat(),
-                     "status": None if document or a.ended_on else item.status(now),
+                     "status": item.status(now) if row["open"] else None,
                      "received_on": document.received_on if document else None,
                      "checked_by": document.checked_by.display_name if document else None})
     return {"id": a.pk, "kind": a.kind, "kind_name": a.get_kind_display(), "hospital": a.hospital,

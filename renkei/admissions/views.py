@@ -208,7 +208,7 @@ def admission_detail(request, admission_id):
     refused_prefix = next((k[:-len("-rule")] for k in kept["data"] if k.endswith("-rule")), None) if kept else None
     for row in rows:
         item = worklist.Item(admission, row["rule"], row["nth"], row["due"])
-        row["status"] = None if row["document"] or admission.ended_on else item.status(now)
+        row["status"] = item.status(now) if row["open"] else None
         row["status_name"] = worklist.STATUS_NAMES.get(row["status"], "") if row["status"] else ""
         prefix = f"d{row['rule'].code}-{row['nth']}"
         row["form"] = forms.DocumentForm(initial={"rule": row["rule"].code, "nth": row["nth"],
