@@ -133,7 +133,8 @@ def do_record_investigation(*, request, membership, report, data) -> Report:
 
 @transaction.atomic
 def do_record_examination(*, request, membership, report, data) -> Report:
-    """措置診察 (法27条): two 指定医 (name, 指定医番号), date, place and the staff who attended."""
+    """措置診察 (法27条): the 指定医 (name, 指定医番号) — two for a 措置入院, one for a 緊急措置入院 (法29条の2) —,
+    date, place and the staff who attended."""
     m = access.require_edit(membership)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.exam_needed is not True:
@@ -154,16 +155,16 @@ def do_record_examination(*, request, membership, report, data) -> Report:
     _staff(m, witness, "立会い職員")
     doctors = [(d.get("name", "").strip(), d.get("number", "").strip()) for d in data.get("doctors", [])]
     doctors = [d for d in doctors if d[0] or d[1]]
-    if len(doctors) != DOCTORS or not all(name and number for name, number in doctors):
-        raise ValidationError("指定医2名の氏名と指定医番号を入力してください。")
-    if doctors[0][1] == doctors[1][1]:
+    if not 1 <= len(doctors) <= DOCTORS or not all(name and number for name, number in doctors):
+        raise ValidationError("指定医の氏名と指定医番号を入力してください（措置入院には2名、緊急措置入院には1名）。")
+    if len(doctors) == DOCTORS and doctors[0][1] == doctors[1][1]:
         raise ValidationError("2名の指定医は別の方にしてください（指定医番号が同じです）。")
     report.exam_at, report.exam_place, report.exam_witness = at, data["exam_place"].strip(), witness
     report.save()
     report.doctors.all().delete()
     for position, (name, number) in enumerate(doctors, start=1):
         ExamDoctor.objects.create(report=report, position=position, name=name, number=number)
-    _event(report, m, f"措置診察（{doctors[0][0]}・{doctors[1][0]} 指定医、立会い: {witness.display_name}）", at=at)
+    _event(report, m, f"措置診察（{'・'.join(name for name, _number in doctors)} 指定医、立会い: {witness.display_name}）", at=at)
     _log("admission_report.examination_recorded", m, request, obj=report, person=report.person,
          data={"doctors": [number for _name, number in doctors]})
     return report

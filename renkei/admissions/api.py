@@ -181,11 +181,11 @@ class ExaminationIn(Schema):
     exam_at: DateTime
     exam_place: Text.of(Report, "exam_place")
     exam_witness_id: Id
-    doctors: Annotated[list[DoctorIn], Field(max_length=2)]  # two: the action says so in Japanese
+    doctors: Annotated[list[DoctorIn], Field(max_length=2)]  # two, or one for 緊急措置入院 (the action checks)
 
 
 @router.post("/reports/{report_id}/examination", response={200: dict, **ERRORS},
-             summary="措置診察（指定医2名・日時・場所・立会い職員）を記録する")
+             summary="措置診察（指定医2名、緊急措置入院は1名・日時・場所・立会い職員）を記録する")
 def record_examination(request, report_id: Id, payload: ExaminationIn):
     m = _edit(request)
     report = access.get_report_for_edit(m, report_id)

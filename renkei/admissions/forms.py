@@ -91,8 +91,9 @@ class ExaminationForm(_StaffForm):
     exam_witness = _staff_field("立会い職員")
     doctor1_name = forms.CharField(label="指定医1の氏名", max_length=100)
     doctor1_number = forms.CharField(label="指定医1の指定医番号", max_length=20)
-    doctor2_name = forms.CharField(label="指定医2の氏名", max_length=100)
-    doctor2_number = forms.CharField(label="指定医2の指定医番号", max_length=20)
+    doctor2_name = forms.CharField(label="指定医2の氏名", max_length=100, required=False,
+                                   help_text="緊急措置入院（指定医1名の診察）のときは空欄にします。")
+    doctor2_number = forms.CharField(label="指定医2の指定医番号", max_length=20, required=False)
 
     def __init__(self, membership, *args, **kwargs):
         super().__init__(membership, *args, **kwargs)

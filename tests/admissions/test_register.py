@@ -91,9 +91,11 @@ def test_an_examination_needs_two_different_designated_doctors_and_an_attending_
     hana = pref.memberships.hana
     investigate(pref, police_report)
     base = {"exam_at": ago(hours=4), "exam_place": "保健所", "exam_witness": pref.users.hiro}
-    with pytest.raises(ValidationError, match="指定医2名の氏名と指定医番号"):
+    with pytest.raises(ValidationError, match="指定医の氏名と指定医番号を入力"):
+        actions.do_record_examination(request=None, membership=hana, report=police_report, data=base | {"doctors": []})
+    with pytest.raises(ValidationError, match="指定医の氏名と指定医番号を入力"):
         actions.do_record_examination(request=None, membership=hana, report=police_report,
-                                      data=base | {"doctors": [{"name": "佐藤 一郎", "number": "12345"}]})
+                                      data=base | {"doctors": [{"name": "佐藤 一郎", "number": ""}]})
     with pytest.raises(ValidationError, match="別の方"):
         actions.do_record_examination(request=None, membership=hana, report=police_report, data=base | {
             "doctors": [{"name": "佐藤 一郎", "number": "1"}, {"name": "佐藤 一郎", "number": "1"}]})
@@ -124,3 +126,19 @@ def test_only_health_centre_staff_with_the_edit_permission_record(pref, hc_perso
         actions.do_receive_report(request=None, membership=pref.memberships.hana,
                                   data=data | {"received_at": ago(days=365 * 4)})
     assert not Report.objects.exists()
+
+
+def test_an_emergency_measure_admission_rests_on_one_designated_doctor_at_night(pref, police_report):
+    hana = pref.memberships.hana
+    investigate(pref, police_report)
+    actions.do_record_examination(request=None, membership=hana, report=police_report, data={
+        "exam_at": ago(hours=4), "exam_place": "県立みどり病院", "exam_witness": pref.users.hiro,
+        "doctors": [{"name": "佐藤 一郎", "number": "12345"}]})
+    actions.do_record_doctor_result(request=None, membership=hana, report=police_report, position=1, result="needed")
+    with pytest.raises(ValidationError, match="2名分必要です（いま1名）"):
+        actions.do_decide(request=None, membership=hana, report=police_report, data={
+            "decision": "measure", "hospital": "県立みどり病院", "admitted_at": ago(hours=3)})
+    actions.do_decide(request=None, membership=hana, report=police_report, data={
+        "decision": "emergency_measure", "hospital": "県立みどり病院", "admitted_at": ago(hours=3)})
+    assert Admission.objects.get(report=police_report).kind == "emergency_measure"
+    assert "措置診察（佐藤 一郎 指定医、立会い: 中央 ひろ）" in [e.what for e in police_report.events.all()]
