@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import timezone
 
 from renkei.core.dates import add_months
@@ -38,6 +38,7 @@ class Rule:
     article: str
     confirmed: bool
     source: str
+    after: "Rule | None" = None  # counted from each deadline of another rule (更新届: from each term end)
 
     @property
     def unit(self) -> str:
@@ -54,7 +55,7 @@ class Rule:
         if unit == "hours":
             text = f"{d['amount']}時間"
         elif unit == "days":
-            text = f"{d['amount']}日以内"
+            text = (f"{self.after.document.split('（')[0]}から" if self.after else "") + f"{d['amount']}日以内"
         elif unit == "months":
             text = "・".join(f"{m}か月" for m in d["at"]) + (f"、以後{d['then_every']}か月ごと" if d.get("then_every")
                                                           else "")
@@ -72,9 +73,15 @@ class Rule:
         if unit == "immediately":
             return local.date() if nth == 1 else None
         if unit == "days":
-            if nth != 1:
+            if self.after is not None:
+                base = self.after.due(start, nth)
+                if base is None:
+                    return None
+                day = base + dt.timedelta(days=d["amount"])
+            elif nth != 1:
                 return None
-            day = local.date() + dt.timedelta(days=d["amount"])
+            else:
+                day = local.date() + dt.timedelta(days=d["amount"])
         elif unit == "months":
             months = _nth_month(d, nth)
             if months is None:
@@ -88,6 +95,8 @@ class Rule:
         return day
 
     def recurring(self) -> bool:
+        if self.after is not None:
+            return self.after.recurring()
         return self.unit == "months" and (len(self.deadline["at"]) > 1 or bool(self.deadline.get("then_every")))
 
 
@@ -113,17 +122,25 @@ class Revision:
         return [r for r in self.rules if r.starts == event]
 
 
-def _rule(raw: dict) -> Rule:
-    return Rule(code=raw["code"], event=raw["event"], starts=raw["starts"], document=raw["document"],
-                deadline=raw["deadline"], submitter=raw["from"], receiver=raw["to"], article=raw["article"],
-                confirmed=bool(raw["confirmed"]), source=raw.get("source", ""))
+def _rules(raws: list[dict]) -> tuple[Rule, ...]:
+    """The rules of one revision; a rule counted `after` another names one listed before it."""
+    made: dict[str, Rule] = {}
+    for raw in raws:
+        after = raw["deadline"].get("after")
+        if after is not None and after not in made:
+            raise ImproperlyConfigured(f"deadlines.json: {raw['code']} の after {after!r} はその前の rule ではありません。")
+        made[raw["code"]] = Rule(
+            code=raw["code"], event=raw["event"], starts=raw["starts"], document=raw["document"],
+            deadline=raw["deadline"], submitter=raw["from"], receiver=raw["to"], article=raw["article"],
+            confirmed=bool(raw["confirmed"]), source=raw.get("source", ""), after=made[after] if after else None)
+    return tuple(made.values())
 
 
 @cache
 def revisions() -> tuple[Revision, ...]:
     """Every revision, newest first."""
     out = [Revision(code=r["code"], name=r["name"], in_force_from=dt.date.fromisoformat(r["in_force_from"]),
-                    rules=tuple(_rule(x) for x in r["rules"])) for r in load("deadlines")["revisions"]]
+                    rules=_rules(r["rules"])) for r in load("deadlines")["revisions"]]
     return tuple(sorted(out, key=lambda r: r.in_force_from, reverse=True))
 
 

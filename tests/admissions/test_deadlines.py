@@ -33,7 +33,8 @@ EXPECTED = {
     "measure_report_38_2": ("3か月・6か月、以後6か月ごと（閉庁日は翌開庁日）", [D(2026, 4, 30), D(2026, 7, 31), D(2027, 2, 1)]),
     "mp_notice_33": ("10日以内（閉庁日は翌開庁日）", [D(2026, 2, 10), None, None]),
     "mp_term_33": ("3か月・6か月、以後6か月ごと", [D(2026, 4, 30), D(2026, 7, 31), D(2027, 1, 31)]),  # a term end does not move
-    "mp_renewal_notice_33": ("10日以内（閉庁日は翌開庁日）", [D(2026, 2, 10), None, None]),
+    # 10 days from each term end: 4/30 → 5/10, a Sunday → 5/11; 7/31 → 8/10; 2027-01-31 → 2/10
+    "mp_renewal_notice_33": ("入院期間の満了から10日以内（閉庁日は翌開庁日）", [D(2026, 5, 11), D(2026, 8, 10), D(2027, 2, 10)]),
     "mp_discharge_notice_33_2": ("10日以内（閉庁日は翌開庁日）", [D(2026, 2, 10), None, None]),
     "symptoms_resolved_29_5": ("直ちに", [D(2026, 1, 31), None, None]),
     "urgent_notice_33_6": ("直ちに", [D(2026, 1, 31), None, None]),
@@ -101,3 +102,15 @@ def test_recurring_and_single_rules_are_told_apart():
     assert revision.rule("measure_report_38_2").recurring()
     assert not revision.rule("mp_notice_33").recurring()
     assert {r.code for r in revision.starting_with("measure")} == {"measure_notice_29", "measure_report_38_2"}
+    assert {r.code for r in revision.starting_with("medical_protection")} == {
+        "mp_notice_33", "mp_term_33", "mp_renewal_notice_33"}
+    assert revision.rule("mp_renewal_notice_33").recurring()
+
+
+def test_a_rule_counted_after_another_must_name_one_listed_before_it():
+    from django.core.exceptions import ImproperlyConfigured
+
+    raw = {"code": "x", "event": "e", "starts": None, "document": "d", "from": "f", "to": "t", "article": "法1条",
+           "confirmed": True, "deadline": {"unit": "days", "amount": 10, "after": "later"}}
+    with pytest.raises(ImproperlyConfigured, match="after 'later'"):
+        deadlines._rules([raw])

@@ -65,3 +65,19 @@ def test_a_medical_protection_stay_that_ended_leaves_only_its_discharge_notice(p
 def test_another_organisations_stays_are_not_on_the_worklist(pref):
     _admit(pref, "medical_protection", days=30)
     assert worklist.worklist(pref.memberships.alice)["groups"] == {"overdue": [], "today": [], "soon": []}
+
+
+def test_a_medical_protection_stay_past_its_term_end_awaits_the_renewal_notice(pref):
+    from renkei.core.dates import add_months
+
+    admission = _admit(pref, "medical_protection", days=100)
+    hana = pref.memberships.hana
+    actions.do_record_document(request=None, membership=hana, admission=admission, rule_code="mp_notice_33", nth=1,
+                               received_on=timezone.localdate() - dt.timedelta(days=92))
+    term_end = add_months(timezone.localtime(admission.admitted_at).date(), 3)
+    now = timezone.make_aware(dt.datetime.combine(term_end + dt.timedelta(days=1), dt.time(12)))
+    items = {(i.rule.code, i.nth): i for i in worklist.items_for(admission, now, horizon_days=30)}
+    assert items[("mp_term_33", 1)].status(now) == "overdue"  # the term ended: renewed or discharged?
+    renewal = items[("mp_renewal_notice_33", 1)]
+    assert renewal.due_day >= term_end + dt.timedelta(days=10) and renewal.status(now) == "soon"
+    assert "更新届" in renewal.rule.document
