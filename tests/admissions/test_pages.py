@@ -130,3 +130,18 @@ def test_a_refused_document_comes_back_in_its_own_row_with_what_was_typed(pref, 
         "dmp_notice_33-1-note": "同意書の日付を確認"}, follow=True).content.decode()
     assert "未来の日付は記録できません" in page and "同意書の日付を確認" in page and future in page
     assert not admission.documents.exists()
+
+
+def test_the_person_page_shows_the_health_centre_its_reports_and_stays_about_the_person(pref, client_for,
+                                                                                    police_report, hc_person):
+    page = client_for(pref.users.hana).get(f"/cases/persons/{hc_person.pk}/").content.decode()
+    assert f"/admissions/reports/{police_report.pk}/" in page and "警察官通報（法23条）" in page
+    assert AuditEvent.objects.filter(action="person.viewed", person_id=str(hc_person.pk)).exists()
+    from types import SimpleNamespace
+
+    from renkei.admissions.panels import person_admissions
+
+    # the panel shows nothing to a member without admission.view, whatever persons they see
+    for membership in (pref.memberships.alice, pref.memberships.sam, None):
+        assert person_admissions(SimpleNamespace(membership=membership), hc_person) is None
+    assert person_admissions(SimpleNamespace(membership=pref.memberships.hiro), hc_person) is not None
