@@ -8,6 +8,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
 from renkei.accounts.api import router as accounts_router
+from renkei.admissions.api import router as admissions_router
 from renkei.cases.api import router as cases_router
 from renkei.conferences.api import router as conferences_router
 from renkei.consent.api import router as consent_router
@@ -83,5 +84,6 @@ api.add_router("/consent", consent_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/fhir", fhir_router)
 api.add_router("/conferences", conferences_router)
+api.add_router("/admissions", admissions_router)
 api.add_router("/discharge", discharge_router)
 api.add_router("/hsds", hsds_router, auth=None if settings.HSDS_PUBLIC else django_auth)

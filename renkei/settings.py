@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "renkei.consent",
     "renkei.referrals",
     "renkei.conferences",
+    "renkei.admissions",
     "renkei.discharge",
     "renkei.demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("consent/", include("renkei.consent.urls")),
     path("referrals/", include("renkei.referrals.urls")),
     path("conferences/", include("renkei.conferences.urls")),
+    path("admissions/", include("renkei.admissions.urls")),
     path("discharge/", include("renkei.discharge.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -5,7 +5,7 @@ from django.utils import timezone
 from renkei.core.fields import EncryptedCharField
 from renkei.core.text import fold_kana
 
-from .roles import ROLE_CHOICES, ROLES, role_has_perm
+from .roles import ROLE_CHOICES, ROLES, TYPE_PERMISSIONS, role_has_perm, type_allows
 
 
 class OrganisationType(models.Model):
@@ -159,12 +159,19 @@ class Membership(models.Model):
         return ROLES[self.role].name
 
     def has_perm(self, perm: str) -> bool:
-        return self.is_active and role_has_perm(self.role, perm)
+        return self.is_active and role_has_perm(self.role, perm) and (
+            perm not in TYPE_PERMISSIONS or type_allows(self.organisation.type.code, perm))
 
     @property
     def permissions(self):
-        """What the role may do (accounts/roles.py), whether or not the membership is active."""
-        return ROLES[self.role].permissions
+        """What the role may do in this organisation (accounts/roles.py: the role's permissions, less those
+        its organisation's type may not have), whether or not the membership is active."""
+        own = ROLES[self.role].permissions
+        limited = own & TYPE_PERMISSIONS.keys()
+        if not limited:
+            return own
+        code = self.organisation.type.code
+        return own - {perm for perm in limited if not type_allows(code, perm)}
 
 
 class LoginAttempt(models.Model):

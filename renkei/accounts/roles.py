@@ -5,7 +5,9 @@ by the role of the membership they are acting in (the active organisation). Acce
 person's data is further narrowed by the access layer (consent, team membership, legal basis).
 """
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 CASEWORKER = "caseworker"
 SUPERVISOR = "supervisor"
@@ -32,7 +34,23 @@ PERMISSIONS: dict[str, str] = {
     "staff.manage": "自組織の職員を招待・権限変更・無効化する",
     "org.settings": "自組織の設定を変更する",
     "audit.view": "自組織の監査ログを見る",
+    "admission.view": "入院等関係事務（申請・通報・届出、措置診察、入院届・定期病状報告）を見る（保健所のみ）",
+    "admission.edit": "入院等関係事務を記録する（保健所のみ）",
 }
+
+# Permissions only some organisation types may have (data/organisation_types.json "type_permissions"):
+# {permission: {organisation type code, ...}}. A permission not listed follows the role alone.
+TYPE_PERMISSIONS: dict[str, frozenset[str]] = {
+    perm: frozenset(types) for perm, types in json.loads(
+        (Path(__file__).parent / "data" / "organisation_types.json").read_text(encoding="utf-8")
+    ).get("type_permissions", {}).items()
+}
+
+
+def type_allows(type_code: str, perm: str) -> bool:
+    """May an organisation of this type have `perm` at all (保健所 only for 入院等関係事務)?"""
+    allowed = TYPE_PERMISSIONS.get(perm)
+    return allowed is None or type_code in allowed
 
 
 @dataclass(frozen=True)
@@ -46,7 +64,7 @@ class Role:
 _ALL_WORK = {
     "dashboard.view", "person.view", "person.edit", "shared.view", "referral.send", "referral.respond",
     "conference.manage", "conference.attend", "directory.view", "consent.manage", "breakglass.use",
-    "report.view",
+    "report.view", "admission.view", "admission.edit",
 }
 
 ROLES: dict[str, Role] = {
@@ -61,7 +79,7 @@ ROLES: dict[str, Role] = {
     VIEWER: Role(
         VIEWER, "閲覧", "自組織の記録を見るだけの職員（書き込み不可）",
         frozenset({"dashboard.view", "person.view", "shared.view", "conference.attend", "directory.view",
-                   "report.view"}),
+                   "report.view", "admission.view"}),
     ),
     PARTNER: Role(
         PARTNER, "連携先職員", "連携先機関の職員。共有された範囲だけを見て、依頼に応答する",

@@ -1,5 +1,6 @@
 """和暦 (Japanese era dates) and 年度 (fiscal year from April)."""
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -92,3 +93,11 @@ class FiscalYear:
 
 def fiscal_year(value) -> FiscalYear:
     return FiscalYear.of(value)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months later, or that month's last day when it has no such day (民法143条2項:
+    6 months from 2026-08-31 ends 2027-02-28; 3 months from 1月31日 is 4月30日)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

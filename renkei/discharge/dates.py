@@ -1,13 +1,10 @@
-"""Month arithmetic for plan periods (6 months from 2026-08-31 ends 2027-02-28)."""
+"""Month arithmetic for plan periods (6 months from 2026-08-31 ends 2027-02-28): core's `add_months`."""
 
-import calendar
 import datetime as dt
 
+from renkei.core.dates import add_months
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+__all__ = ["add_months", "months_between_ok"]
 
 
 def months_between_ok(start: dt.date, end: dt.date, months: int) -> bool:

@@ -23,6 +23,8 @@ EXPECTED = {
     "staff.manage":          (False, True, False, False, False),
     "org.settings":          (False, True, False, False, False),
     "audit.view":            (False, True, False, False, False),
+    "admission.view":        (True, True, True, False, False),
+    "admission.edit":        (True, True, False, False, False),
 }
 ROLE_ORDER = ["caseworker", "supervisor", "viewer", "partner", "peer"]
 
@@ -40,7 +42,7 @@ def test_each_role_has_exactly_the_expected_permissions(perm):
 
 def test_viewers_cannot_write_anything():
     writes = {"person.edit", "referral.send", "referral.respond", "conference.manage", "consent.manage",
-              "directory.edit", "staff.manage", "org.settings", "breakglass.use"}
+              "directory.edit", "staff.manage", "org.settings", "breakglass.use", "admission.edit"}
     assert not writes & ROLES["viewer"].permissions
 
 
@@ -53,3 +55,22 @@ def test_inactive_membership_grants_nothing(pref):
     membership = pref.memberships.bob
     membership.is_active = False
     assert not membership.has_perm("staff.manage")
+
+
+def test_admission_paperwork_is_the_health_centres_alone(pref):
+    """入院等関係事務 is a 保健所 duty: the role table gives it, the organisation type narrows it."""
+    assert pref.memberships.hana.has_perm("admission.edit")
+    assert pref.memberships.hiro.has_perm("admission.view")
+    assert "admission.edit" in pref.memberships.hana.permissions
+    for name in ("alice", "bob", "sam", "mallory"):
+        membership = getattr(pref.memberships, name)
+        assert not membership.has_perm("admission.view"), name
+        assert not {"admission.view", "admission.edit"} & membership.permissions, name
+    assert membership.has_perm("person.edit")  # the other permissions follow the role alone
+
+
+def test_a_health_centre_viewer_reads_admission_paperwork_but_records_nothing(pref):
+    from renkei.accounts.models import Membership
+
+    viewer = Membership.objects.create(user=pref.users.carol, organisation=pref.orgs.hc, role="viewer")
+    assert viewer.has_perm("admission.view") and not viewer.has_perm("admission.edit")

@@ -168,6 +168,7 @@ def _params(pattern):
 def id_pool() -> dict[str, list[int]]:
     """Real ids of the demo records for each path parameter the access matrix names (used when no page
     linked to the route)."""
+    from renkei.admissions.models import Admission, Report
     from renkei.cases.models import Case, Consultation, Person, RecordEntry, SearchDocument
     from renkei.conferences.models import ActionItem, Attendee, Conference, TeamMember
     from renkei.consent.models import Consent, Disclosure
@@ -178,7 +179,8 @@ def id_pool() -> dict[str, list[int]]:
               "document_id": SearchDocument, "consent_id": Consent, "disclosure_id": Disclosure,
               "referral_id": Referral, "member_id": TeamMember, "conference_id": Conference,
               "attendee_id": Attendee, "item_id": ActionItem, "plan_id": DischargePlan, "step_id": PathwayStep,
-              "request_id": VisitSupportRequest, "visit_id": OutreachVisit}
+              "request_id": VisitSupportRequest, "visit_id": OutreachVisit, "report_id": Report,
+              "admission_id": Admission}
     pool = {name: list(model.objects.order_by("pk").values_list("pk", flat=True)[:400])
             for name, model in models.items()}
     pool["number"] = [1]
@@ -338,7 +340,8 @@ def test_every_person_shown_by_any_get_route_is_named_by_an_audit_entry_of_that_
         answered |= walker.answered
     listings = {"core:dashboard", "cases/", "cases/persons/", "cases/search/", "api/cases/consultations", "api/cases/persons",
                 "api/cases/search", "api/cases/cases", "referrals/", "api/referrals/", "conferences/",
-                "discharge/", "api/discharge/plans"}
+                "discharge/", "api/discharge/plans", "admissions/", "admissions/reports/", "admissions/inpatients/",
+                "api/admissions/reports", "api/admissions/worklist"}
     never = sorted(p for p in routes if p not in opened)
     print(f"{len(opened)} routes opened, {len(checked)} showed persons; never opened: {never}")
     assert not problems, f"{len(problems)} reads without an audit entry:\n" + "\n".join(problems)

@@ -34,7 +34,8 @@ ID_PARAMS = {"person_id": "person", "case_id": "case", "consultation_id": "consu
              "document_id": "doc", "consent_id": "consent", "disclosure_id": "disclosure",
              "referral_id": "referral", "member_id": "member", "conference_id": "conference",
              "attendee_id": "attendee", "item_id": "item", "plan_id": "plan", "number": "version",
-             "step_id": "step", "request_id": "visit_request", "visit_id": "visit", "access_id": "breakglass"}
+             "step_id": "step", "request_id": "visit_request", "visit_id": "visit", "access_id": "breakglass",
+             "report_id": "admission_report", "admission_id": "admission"}
 # Path parameters that name no person-level data of someone else: staff memberships (staff management),
 # the HSDS agency directory, and one's own notifications (looked up by the requesting user).
 NOT_PERSON_PARAMS = {"membership_id", "organization_id", "service_id", "schedule_id", "sal_id", "taxonomy_id",
@@ -137,6 +138,7 @@ def _hospital(pref):
 def _other_apps_records(pref, world) -> dict:
     """One real record of every other person-data kind, around world's case (青葉市, alice). The sharing
     they need goes to organisations none of the relationships below acts in (保健所, the hospital)."""
+    from renkei.admissions import actions as admissions
     from renkei.conferences import actions as conf
     from renkei.discharge import actions as plans
     from renkei.discharge import work_actions as work
@@ -180,7 +182,15 @@ def _other_apps_records(pref, world) -> dict:
         person=world["person"], user=pref.users.sam, organisation=pref.orgs.centre, reason="夜間の保護の連絡のため",
         legal_basis="apppi-27-1-2", started_at=timezone.now() - dt.timedelta(hours=3),
         expires_at=timezone.now() - dt.timedelta(hours=1))
-    return {"breakglass": glass.pk, "disclosure": disclosure.pk, "referral": referral.pk, "member": member.pk, "conference": conference.pk,
+    # a 警察官通報 the 保健所 received about the person (seen there through the referral's disclosure), decided
+    # 措置入院: the register and the inpatient's documents are the 保健所's alone
+    report = admissions.do_receive_report(request=None, membership=pref.memberships.hana, data={
+        "kind": "23", "received_at": timezone.now() - dt.timedelta(hours=3), "reporter": "みどり中央警察署",
+        "person_id": world["person"].pk, "place": "駅前", "symptoms": "興奮して大声を出している"})
+    admission = admissions.do_register_admission(request=None, membership=pref.memberships.hana, data={
+        "kind": "measure", "hospital": "県立みどり病院", "admitted_at": timezone.now() - dt.timedelta(hours=1),
+        "person_id": world["person"].pk})
+    return {"admission_report": report.pk, "admission": admission.pk, "breakglass": glass.pk, "disclosure": disclosure.pk, "referral": referral.pk, "member": member.pk, "conference": conference.pk,
             "attendee": attendee.pk, "item": item.pk, "plan": plan.pk, "version": 1, "step": step.pk,
             "visit": visit.pk, "visit_request": visit_request.pk}
 
@@ -219,12 +229,14 @@ def test_the_matrix_covers_the_person_data_routes_of_every_app():
                      "api/conferences/<conference_id>", "conferences/actions/<int:item_id>/status/",
                      "discharge/plans/<int:plan_id>/", "discharge/plans/<int:plan_id>/pdf/",
                      "api/discharge/plans/<plan_id>", "discharge/visit-support/<int:request_id>/",
-                     "discharge/visits/<int:visit_id>/", "api/discharge/steps/<step_id>"):
+                     "discharge/visits/<int:visit_id>/", "api/discharge/steps/<step_id>",
+                     "admissions/reports/<int:report_id>/", "api/admissions/reports/<report_id>",
+                     "admissions/inpatients/<int:admission_id>/", "api/admissions/inpatients/<admission_id>"):
         assert expected in routes, expected
     apps = {pattern.split("/")[0] if not pattern.startswith("api/") else "/".join(pattern.split("/")[:2])
             for pattern in routes}
-    assert {"cases", "consent", "audit", "referrals", "conferences", "discharge", "api/cases", "api/consent",
-            "api/referrals", "api/fhir", "api/conferences", "api/discharge"} <= apps
+    assert {"cases", "consent", "audit", "referrals", "conferences", "discharge", "admissions", "api/cases",
+            "api/consent", "api/referrals", "api/fhir", "api/conferences", "api/discharge", "api/admissions"} <= apps
     assert len(routes) >= 100
 
 
