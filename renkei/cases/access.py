@@ -518,3 +518,30 @@ def require_edit(membership, obj=None) -> None:
         raise Http404
     if obj is not None and not can_edit_object(membership, obj):
         raise Http404
+
+
+# --- statistics: counts only, never person data --------------------------------------------------------
+def may_view_statistics(membership) -> bool:
+    """Whether the acting role reads report tables at all (`report.view` in accounts/roles.py)."""
+    return membership is not None and membership.is_active and membership.has_perm("report.view")
+
+
+def statistics_organisations(membership) -> list:
+    """The organisations whose report tables (counts) the member may read: their own organisation."""
+    if not may_view_statistics(membership):
+        return []
+    return [membership.organisation]
+
+
+def get_statistics_organisation(membership, code=None):
+    """One organisation of `statistics_organisations` by code (its own when None); 404 alike for a missing
+    organisation and one whose figures the member may not read."""
+    organisations = statistics_organisations(membership)
+    if not organisations:
+        raise Http404
+    if code is None:
+        return organisations[0]
+    for organisation in organisations:
+        if organisation.code == code:
+            return organisation
+    raise Http404

@@ -535,10 +535,9 @@ def search_all(request, q: SearchText = ""):
                       "entry_id": h.document.entry_id, "snippet_html": str(h.snippet)} for h in hits]}
 
 
-@router.get("/stats", response={200: dict, 404: Error}, summary="年度の実人員・延人員（報告様式の区分ごと）")
+@router.get("/stats", response={200: dict, 404: Error},
+            summary="年度の報告表（地域保健・健康増進事業報告: 相談の種類×区分の実人員・延人員、再掲、数え方）")
 def consultation_stats(request, fiscal_year: FiscalYearNumber | None = None):
-    m = _membership(request)
-    if not m.has_perm("report.view"):
-        raise Http404
+    organisation = access.get_statistics_organisation(request.membership)
     fy = FiscalYear(fiscal_year) if fiscal_year else FiscalYear.of(timezone.now())
-    return stats.consultation_counts(m.organisation, fy)
+    return stats.report_table(organisation, fy)
