@@ -84,6 +84,11 @@ def report_form(fiscal_year, organisation_type: str) -> tuple[dict, bool]:
     return forms[0], False
 
 
+def statistics_reach() -> dict:
+    """Whose report tables an organisation type reads besides its own (report_forms.json "reach")."""
+    return _load("report_forms.json")["reach"]
+
+
 def report_kind_of_channel(fiscal_year, organisation_type: str = "municipality") -> dict[str, str]:
     """channel code → the column (kind) of the report form it is counted in."""
     form, _own = report_form(fiscal_year, organisation_type)

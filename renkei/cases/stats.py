@@ -129,3 +129,34 @@ def column(table: dict, code: str) -> tuple[dict, list[dict], dict]:
     i = next(i for i, col in enumerate(table["columns"]) if col["code"] == code)
     return table["columns"][i], [dict(r["cells"][i], code=r["code"], name=r["name"]) for r in table["rows"]], \
         table["total"]["cells"][i]
+
+
+def roll_up(organisations, fiscal_year) -> dict:
+    """The 計 row of each organisation's report table side by side, and their sum: counts only. Columns are
+    the union of the organisations' forms' columns by code (a column another form lacks has no figures)."""
+    fy = _fiscal_year(fiscal_year)
+    version = reference.report_version(fy)
+    tables = [report_table(organisation, fy) for organisation in organisations]
+    columns: list[dict] = []
+    for table in tables:
+        for col in table["columns"]:
+            known = next((c for c in columns if c["code"] == col["code"]), None)
+            if known is None:
+                columns.append(dict(col))
+            else:
+                known["recorded"] = known["recorded"] or col["recorded"]
+    rows = []
+    for organisation, table in zip(organisations, tables, strict=True):
+        own = {col["code"]: cell for col, cell in zip(table["columns"], table["total"]["cells"], strict=True)}
+        cells = [own.get(col["code"], {"real": None, "visits": None}) for col in columns]
+        rows.append({"id": organisation.pk, "code": organisation.code, "name": organisation.name,
+                     "type": organisation.type.code, "type_name": organisation.type.name,
+                     "form": table["form"]["code"], "form_title": table["form"]["title"],
+                     "cells": cells, "total": _add(cells), "uncounted": table["uncounted"]})
+    total_cells = [_cell(col["recorded"], sum(r["cells"][i]["real"] or 0 for r in rows),
+                         sum(r["cells"][i]["visits"] or 0 for r in rows)) for i, col in enumerate(columns)]
+    return {"fiscal_year": fy.year, "label": fy.label,
+            "title": f"{fy.label} 精神保健福祉相談等の{version['measures']['real']}・{version['measures']['visits']}（機関別）",
+            "measures": version["measures"], "total_column": version["total_column"], "total_row": version["total_row"],
+            "columns": columns, "rows": rows, "total": {"cells": total_cells, "total": _add(total_cells)},
+            "rules": version["rules"], "tables": tables}

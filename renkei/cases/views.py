@@ -441,13 +441,37 @@ def entry_error(request, entry_id):
 
 
 # --- statistics ----------------------------------------------------------------------------------------
-@query.reads(fy=query.FiscalYear(), format=query.Choice("形式", [("html", "画面"), ("csv", "csv")], default="html"))
+STATS_FORMATS = [("html", "画面"), ("csv", "csv"), ("xlsx", "Excel")]
+
+
+@query.reads(fy=query.FiscalYear(), org=query.Id("組織"), format=query.Choice("形式", STATS_FORMATS, default="html"))
 def stats_page(request):
-    """The report table (地域保健・健康増進事業報告) of the acting organisation: counts only."""
-    organisation = access.get_statistics_organisation(request.membership)
+    """The report table (地域保健・健康増進事業報告) of the acting organisation, or of one it may read the
+    figures of (its 管内, the prefecture's): counts only."""
+    organisation = access.get_statistics_organisation(request.membership, request.query.org)
     fy = request.query.fy or FiscalYear.of(timezone.now())
     table = stats.report_table(organisation, fy)
     if request.query.format == "csv":
         return stats_export.csv_of(table)
-    return render(request, "cases/stats.html", {"table": table, "fy": fy,
+    if request.query.format == "xlsx":
+        return stats_export.xlsx_of(table)
+    others = access.statistics_organisations(request.membership)
+    return render(request, "cases/stats.html", {"table": table, "fy": fy, "org": request.query.org,
+                                                "rolls_up": len(others) > 1,
                                                 "prev": fy.year - 1, "next": fy.year + 1})
+
+
+@query.reads(fy=query.FiscalYear(), format=query.Choice("形式", STATS_FORMATS, default="html"))
+def stats_rollup(request):
+    """Every organisation whose figures the member reads, side by side and totalled: counts only."""
+    organisations = access.statistics_organisations(request.membership)
+    if not organisations:
+        raise Http404
+    fy = request.query.fy or FiscalYear.of(timezone.now())
+    rollup = stats.roll_up(organisations, fy)
+    if request.query.format == "csv":
+        return stats_export.rollup_csv(rollup, request.membership.organisation)
+    if request.query.format == "xlsx":
+        return stats_export.rollup_xlsx(rollup, request.membership.organisation)
+    return render(request, "cases/stats_rollup.html", {"rollup": rollup, "fy": fy,
+                                                       "prev": fy.year - 1, "next": fy.year + 1})
