@@ -139,7 +139,7 @@ def _demo_like(pref, make_person, make_consultation):
     factors = [f["code"] for f in reference.factors(2025)]
     start = at(2025, 4, 1, 0)
     latest = min(timezone.now() - dt.timedelta(hours=1), at(2027, 3, 31, 23))  # consultations are never future
-    edges = [at(2025, 4, 1, 0), at(2026, 3, 31, 23), at(2026, 4, 1, 0), latest]  # both sides of 1 April
+    edges = [e for e in (at(2025, 4, 1, 0), at(2026, 3, 31, 23), at(2026, 4, 1, 0)) if e < latest] + [latest]
     hours = int((latest - start).total_seconds() // 3600)
     for i in range(70):
         when = edges[i] if i < len(edges) else start + dt.timedelta(hours=rng.randrange(0, hours))
