@@ -27,8 +27,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from renkei.accounts.models import Organisation
+
 from . import grant_cache
 from .models import Case, CaseCoWorker, Consultation, Person, RecordEntry, SearchDocument
+from .reference import statistics_reach
 
 BASIC = "基本情報"
 RECORDS = "相談・経過記録"
@@ -518,3 +521,42 @@ def require_edit(membership, obj=None) -> None:
         raise Http404
     if obj is not None and not can_edit_object(membership, obj):
         raise Http404
+
+
+# --- statistics: counts only, never person data --------------------------------------------------------
+def may_view_statistics(membership) -> bool:
+    """Whether the acting role reads report tables at all (`report.view` in accounts/roles.py)."""
+    return membership is not None and membership.is_active and membership.has_perm("report.view")
+
+
+def statistics_organisations(membership) -> list:
+    """The organisations whose report tables (counts) the member may read: their own first, then — by the
+    reach of its type in data/report_forms.json — every reporting 保健所 and 市町村 (都道府県, 精神保健福祉センター)
+    or those of its 管内 (保健所), 保健所 before 市町村, by フリガナ."""
+    if not may_view_statistics(membership):
+        return []
+    own = membership.organisation
+    reach = statistics_reach()
+    others = Organisation.objects.none()
+    if own.type.code in reach["all"]:
+        others = Organisation.objects.filter(is_active=True, type__code__in=reach["reported_types"])
+    elif own.type.code in reach["jurisdiction"]:
+        others = own.jurisdiction.filter(is_active=True, type__code__in=reach["reported_types"])
+    order = {code: i for i, code in enumerate(reach["reported_types"])}
+    found = sorted(others.exclude(pk=own.pk).select_related("type"),
+                   key=lambda o: (order.get(o.type.code, len(order)), o.kana_folded or o.kana, o.pk))
+    return [own, *found]
+
+
+def get_statistics_organisation(membership, organisation_id=None):
+    """One organisation of `statistics_organisations` by id (its own when None); 404 alike for a missing
+    organisation and one whose figures the member may not read."""
+    organisations = statistics_organisations(membership)
+    if not organisations:
+        raise Http404
+    if organisation_id is None:
+        return organisations[0]
+    for organisation in organisations:
+        if organisation.pk == organisation_id:
+            return organisation
+    raise Http404

@@ -535,10 +535,20 @@ def search_all(request, q: SearchText = ""):
                       "entry_id": h.document.entry_id, "snippet_html": str(h.snippet)} for h in hits]}
 
 
-@router.get("/stats", response={200: dict, 404: Error}, summary="年度の実人員・延人員（報告様式の区分ごと）")
-def consultation_stats(request, fiscal_year: FiscalYearNumber | None = None):
-    m = _membership(request)
-    if not m.has_perm("report.view"):
+@router.get("/stats", response={200: dict, 404: Error},
+            summary="年度の報告表（地域保健・健康増進事業報告: 相談の種類×区分の実人員・延人員、再掲、数え方）")
+def consultation_stats(request, fiscal_year: FiscalYearNumber | None = None, organisation_id: Id | None = None):
+    organisation = access.get_statistics_organisation(request.membership, organisation_id)
+    fy = FiscalYear(fiscal_year) if fiscal_year else FiscalYear.of(timezone.now())
+    return stats.report_table(organisation, fy)
+
+
+@router.get("/stats/rollup", response={200: dict, 404: Error},
+            summary="年度の報告表の機関別一覧と合計（管内・都道府県: 件数のみ）")
+def consultation_stats_rollup(request, fiscal_year: FiscalYearNumber | None = None):
+    organisations = access.statistics_organisations(request.membership)
+    if not organisations:
         raise Http404
     fy = FiscalYear(fiscal_year) if fiscal_year else FiscalYear.of(timezone.now())
-    return stats.consultation_counts(m.organisation, fy)
+    rollup = stats.roll_up(organisations, fy)
+    return {key: value for key, value in rollup.items() if key != "tables"}

@@ -69,8 +69,30 @@ def all_factor_names() -> dict[str, str]:
     return out
 
 
-def report_kind_of_channel() -> dict[str, str]:
-    return {c["code"]: c["report_kind"] for c in vocabulary("channels")}
+def report_version(fiscal_year) -> dict:
+    """The report forms (地域保健・健康増進事業報告) in force for `fiscal_year`: wording, columns, rules."""
+    return _version_for("report_forms.json", fiscal_year)
+
+
+def report_form(fiscal_year, organisation_type: str) -> tuple[dict, bool]:
+    """(form, is_own) for an organisation type: its own form, or — for a type that reports none — the
+    first form of the version, shown for reference (is_own False)."""
+    forms = report_version(fiscal_year)["forms"]
+    for form in forms:
+        if organisation_type in form["organisation_types"]:
+            return form, True
+    return forms[0], False
+
+
+def statistics_reach() -> dict:
+    """Whose report tables an organisation type reads besides its own (report_forms.json "reach")."""
+    return _load("report_forms.json")["reach"]
+
+
+def report_kind_of_channel(fiscal_year, organisation_type: str = "municipality") -> dict[str, str]:
+    """channel code → the column (kind) of the report form it is counted in."""
+    form, _own = report_form(fiscal_year, organisation_type)
+    return {channel: kind["code"] for kind in form["kinds"] for channel in kind["channels"]}
 
 
 def status(code: str) -> dict:

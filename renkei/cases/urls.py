@@ -23,4 +23,5 @@ urlpatterns = [
     path("entries/<int:entry_id>/amend/", views.entry_amend, name="entry_amend"),
     path("entries/<int:entry_id>/error/", views.entry_error, name="entry_error"),
     path("stats/", views.stats_page, name="stats"),
+    path("stats/rollup/", views.stats_rollup, name="stats_rollup"),
 ]

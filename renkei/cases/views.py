@@ -8,14 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from renkei.accounts.access import require_perm
 from renkei.audit import reads
 from renkei.core import query, refused
 from renkei.core.dates import FiscalYear
-from renkei.core.export import csv_response
 from renkei.core.reference import assessment_domains
 
-from . import access, actions, reference, search, stats, versioning
+from . import access, actions, reference, search, stats, stats_export, versioning
 from .access import BASIC, RECORDS
 from .forms import (
     AmendForm,
@@ -443,24 +441,37 @@ def entry_error(request, entry_id):
 
 
 # --- statistics ----------------------------------------------------------------------------------------
-def _stats_csv(counts, organisation):
-    """The report table as CSV for Excel: one row per category, 実人員 and 延人員 for each kind."""
-    header = ["相談の種類"] + [f"{kind['name']} {measure}" for kind in counts["kinds"] for measure in ("実人員", "延人員")]
-    rows = []
-    for i, category in enumerate(counts["kinds"][0]["categories"]):
-        rows.append([category["name"]] + [value for kind in counts["kinds"]
-                                          for value in (kind["categories"][i]["real"], kind["categories"][i]["visits"])])
-    rows.append(["計"] + [value for kind in counts["kinds"] for value in (kind["total"]["real"], kind["total"]["visits"])])
-    return csv_response(header, rows, f"consultations-{organisation.code}-FY{counts['fiscal_year']}.csv")
+STATS_FORMATS = [("html", "画面"), ("csv", "csv"), ("xlsx", "Excel")]
 
 
-@query.reads(fy=query.FiscalYear(), format=query.Choice("形式", [("html", "画面"), ("csv", "csv")], default="html"))
+@query.reads(fy=query.FiscalYear(), org=query.Id("組織"), format=query.Choice("形式", STATS_FORMATS, default="html"))
 def stats_page(request):
-    require_perm(request, "report.view")
-    require_perm(request, "person.view")
+    """The report table (地域保健・健康増進事業報告) of the acting organisation, or of one it may read the
+    figures of (its 管内, the prefecture's): counts only."""
+    organisation = access.get_statistics_organisation(request.membership, request.query.org)
     fy = request.query.fy or FiscalYear.of(timezone.now())
-    counts = stats.consultation_counts(request.membership.organisation, fy)
+    table = stats.report_table(organisation, fy)
     if request.query.format == "csv":
-        return _stats_csv(counts, request.membership.organisation)
-    return render(request, "cases/stats.html", {"counts": counts, "fy": fy,
+        return stats_export.csv_of(table)
+    if request.query.format == "xlsx":
+        return stats_export.xlsx_of(table)
+    others = access.statistics_organisations(request.membership)
+    return render(request, "cases/stats.html", {"table": table, "fy": fy, "org": request.query.org,
+                                                "rolls_up": len(others) > 1,
                                                 "prev": fy.year - 1, "next": fy.year + 1})
+
+
+@query.reads(fy=query.FiscalYear(), format=query.Choice("形式", STATS_FORMATS, default="html"))
+def stats_rollup(request):
+    """Every organisation whose figures the member reads, side by side and totalled: counts only."""
+    organisations = access.statistics_organisations(request.membership)
+    if not organisations:
+        raise Http404
+    fy = request.query.fy or FiscalYear.of(timezone.now())
+    rollup = stats.roll_up(organisations, fy)
+    if request.query.format == "csv":
+        return stats_export.rollup_csv(rollup, request.membership.organisation)
+    if request.query.format == "xlsx":
+        return stats_export.rollup_xlsx(rollup, request.membership.organisation)
+    return render(request, "cases/stats_rollup.html", {"rollup": rollup, "fy": fy,
+                                                       "prev": fy.year - 1, "next": fy.year + 1})

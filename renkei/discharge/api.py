@@ -519,7 +519,7 @@ def cancel_visit(request, visit_id: Id, payload: CancelIn):
     return _run(lambda: work.do_cancel_visit(request=request, membership=m, visit=visit, **payload.dict()), visit_out)
 
 
-@router.get("/stats/visits", response={200: dict, 404: Error}, summary="訪問指導の実人員・延人員（年度）")
+@router.get("/stats/visits", response={200: dict, 404: Error}, summary="訪問（訪問指導・訪問支援）の実人員・延人員（年度）")
 def visit_stats(request, fy: FiscalYearNumber):
     m = _m(request, "report.view")
     return stats.visit_counts(m.organisation, fy)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from renkei.cases import actions as case_actions
-from renkei.cases.stats import consultation_counts
+from renkei.cases.stats import column, report_table
 from renkei.core.dates import FiscalYear
 from renkei.discharge import reference
 from renkei.discharge import work_actions as work
@@ -88,8 +88,8 @@ def test_visit_counts_match_the_statistics_and_count_a_person_once_a_year(pref, 
     work.do_cancel_visit(request=None, membership=m, visit=cancelled, reason="本人不在")
     after = visit_counts(pref.orgs.hc, fy)
     assert after["visits"] - before["visits"] == 3 and after["real"] - before["real"] == 1
-    kind = next(k for k in consultation_counts(pref.orgs.hc, fy)["kinds"] if k["code"] == "home_visit")
-    assert (kind["total"]["real"], kind["total"]["visits"]) == (after["real"], after["visits"])
+    _col, _cells, total = column(report_table(pref.orgs.hc, fy), "home_visit")
+    assert (total["real"], total["visits"]) == (after["real"], after["visits"])
     assert visit_counts(pref.orgs.hc, fy.year - 1)["visits"] == 0
 
 
@@ -109,6 +109,8 @@ def test_outreach_api_and_stats_page(pref, inpatient, client_for):
     fy = FiscalYear.of(timezone.now()).year
     assert c.get(f"/api/discharge/stats/visits?fy={fy}").json()["visits"] == 1
     page = c.get(f"/discharge/stats/?fy={fy}").content.decode()
-    assert "訪問指導" in page and 'id="visits-total">1<' in page
+    name = column(report_table(pref.orgs.hc, fy), "home_visit")[0]["name"]  # the form's wording of the year
+    assert name in ("訪問指導", "訪問支援")
+    assert name in page and 'id="visits-total">1<' in page
     assert client_for(pref.users.dave).get(f"/api/discharge/visits/{vid}").status_code == 200
     assert client_for(pref.users.mallory).get(f"/api/discharge/visits/{vid}").status_code == 404
