@@ -18,3 +18,15 @@ def test_a_workbook_keeps_values_styles_merges_and_sheet_order():
     assert sheet["merges"] == ["A1:C1"]
     assert sheet["fonts"][1, 1] == ("BIZ UDゴシック", True, 14.0)
     assert all(font[0] == "BIZ UDゴシック" for font in sheet["fonts"].values())
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    sheet = xlsx.Sheet("表", rows=[["=HYPERLINK(\"http://example.invalid\")", "+1", ("-2", "label")]])
+    book = read(xlsx.workbook_bytes([sheet]))
+    cells = book["表"]["cells"]
+    assert cells[1, 1] == "=HYPERLINK(\"http://example.invalid\")" and cells[1, 2] == "+1" and cells[1, 3] == "-2"
+    import io
+
+    from openpyxl import load_workbook
+    ws = load_workbook(io.BytesIO(xlsx.workbook_bytes([sheet]))).active
+    assert ws["A1"].data_type == "s"
