@@ -57,13 +57,13 @@ def _gunicorn(monkeypatch, **env):
     return runpy.run_path(str(GUNICORN_CONF))
 
 
-def test_gunicorn_runs_one_worker_per_core_plus_one_with_threads(monkeypatch):
+def test_gunicorn_runs_one_worker_per_core_with_two_threads(monkeypatch):
     import os
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5})
     conf = _gunicorn(monkeypatch)
-    assert (conf["workers"], conf["worker_class"]) == (7, "gthread")
-    assert conf["threads"] >= 2 and conf["bind"] == "127.0.0.1:8000"
+    assert (conf["workers"], conf["worker_class"], conf["threads"]) == (6, "gthread", 2)
+    assert conf["bind"] == "127.0.0.1:8000"
     assert conf["control_socket_disable"] is True  # a second instance on the machine must not take it over
 
 
