@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from renkei.accounts.models import Membership
@@ -114,3 +115,16 @@ def test_the_end_of_a_stay_without_a_registered_person_tells_nobody(pref):
     actions.do_end_admission(request=None, membership=pref.memberships.hana, admission=stay,
                              ended_on=timezone.localdate())
     assert not Notification.objects.filter(kind="discharge_plan_due").exists()
+
+
+def test_the_case_holders_staff_read_the_notice_on_their_notices_page_and_open_the_case_from_it(
+        pref, client_for, hc_case, hc_person):
+    stay = _stay(pref, hc_person)
+    actions.do_end_admission(request=None, membership=pref.memberships.hana, admission=stay,
+                             ended_on=timezone.localdate())
+    client = client_for(pref.users.hiro)
+    assert "退院後支援計画" in client.get(reverse("referrals:notifications")).content.decode()
+    note = Notification.objects.get(recipient=pref.users.hiro, kind="discharge_plan_due")
+    response = client.post(reverse("referrals:notification_read", args=[note.pk]))
+    assert response.status_code == 302 and response["Location"] == f"/cases/{hc_case.pk}/"
+    assert "退院後支援計画" not in client_for(pref.users.alice).get(reverse("referrals:notifications")).content.decode()
