@@ -6,8 +6,8 @@ AdmissionsConfig.ready, for the 保健所's own staff only (`admission.view`, th
   stays (kind, hospital, admitted, ended).
 
 The page fetched the person or case through the access layer and logged its read (基本情報, 相談・経過記録);
-the case panel shows 医療情報 that entry does not name, so it logs its own `admission.listed` entry naming
-the person with the admissions' field groups and purpose."""
+both panels show 医療情報 (reports, stays) that entry does not name, so each logs its own `admission.listed`
+entry naming the person with the admissions' field groups and purpose."""
 
 from . import access, actions
 
@@ -20,6 +20,8 @@ def person_admissions(request, person):
     stays = list(access.admissions_visible_to(m).filter(person=person).order_by("-admitted_at")[:10])
     if not reports and not stays:
         return None
+    actions.log_listing(request, m, "admission.listed", [person], data={"on": "person", "reports": [r.pk for r in reports],
+                                                                       "admissions": [a.pk for a in stays]})
     return ("admissions/_person_panel.html", {"adm": {"reports": reports, "stays": stays}})
 
 
