@@ -96,7 +96,8 @@ def test_visit_support_request_goes_from_intake_to_report(transactional_db, pref
     page.get_by_role("button", name="選任する").click()
     expect(page.locator("#request-status")).to_have_text("訪問支援員を選任")
 
-    visit_at = timezone.localtime() - dt.timedelta(hours=1)
+    now = timezone.localtime()  # earlier today, never yesterday (the request was received today)
+    visit_at = max(now - dt.timedelta(hours=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
     page.get_by_label("訪問日時").fill(visit_at.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("病院の窓口（部署・担当者）").fill("地域医療連携室 吉田")
     page.get_by_role("button", name="日程を記録").click()
