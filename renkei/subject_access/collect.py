@@ -104,9 +104,9 @@ def collect(person, organisation) -> dict:
         "referrals": [record(r) for r in Referral.objects.filter(person=person).filter(
             Q(from_organisation=org) | Q(to_organisation=org)).order_by("created_at", "id")],
     }
-    made_at = timezone.now()
+    made_at, own = timezone.now(), record(person)
     return {
-        "person": record(person),
+        "person": own,
         "sections": sections,
         "organisation": org,
         "made_at": made_at,
@@ -115,7 +115,7 @@ def collect(person, organisation) -> dict:
             "organisation": {"id": org.pk, "name": org.name},
             "made_at": timezone.localtime(made_at).isoformat(),
             "field_groups": field_groups(),
-            "person": record(person)["data"],
+            "person": own["data"],
             **{name: [item["data"] for item in items] for name, items in sections.items()},
         },
     }

@@ -129,3 +129,20 @@ def test_the_person_page_links_the_production_only_for_members_who_may_make_it(p
     link = f"/subject-access/persons/{person.pk}/record.pdf"
     assert link in client_for(pref.users.bob).get(f"/cases/persons/{person.pk}/").content.decode()
     assert link not in client_for(pref.users.alice).get(f"/cases/persons/{person.pk}/").content.decode()
+
+
+def test_the_record_lists_the_consents_the_holder_recorded_and_nothing_of_another_person(pref, client_for, held):
+    from renkei.consent import actions as consent_actions
+
+    other = actions.do_register_person(request=None, membership=pref.memberships.alice, confirm_duplicate=True,
+                                       data={"name": "別人 花子", "kana": "ベツジン ハナコ", "sex": "female"})
+    for person, purpose in [(held["person"], "住まいの支援"), (other, "別の人の支援")]:
+        consent_actions.do_record_consent(
+            request=None, membership=pref.memberships.alice, person=person, recipient_kind="organisation",
+            recipient_organisation=pref.orgs.housing, purpose=purpose, scopes=["基本情報"],
+            valid_from=timezone.localdate(), valid_until=timezone.localdate() + dt.timedelta(days=30),
+            method="oral", obtained_at=timezone.now(), note="口頭で説明し同意を得た")
+    record = client_for(pref.users.bob).get(f"/api/subject-access/persons/{held['person'].pk}").json()
+    assert [(c["purpose"], c["recipient_organisation"]["name"]) for c in record["consents"]] == [
+        ("住まいの支援", pref.orgs.housing.name)]
+    assert "別人 花子" not in json.dumps(record, ensure_ascii=False)
