@@ -5,11 +5,14 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from renkei.audit import reads
 from renkei.audit.actions import log_event
 from renkei.cases.forms import own_staff
+from renkei.cases.models import Case
+from renkei.notices.notify import notify, staff_with
 
 from . import access, deadlines, reference, worklist
 from .access import GROUPS, PURPOSE
@@ -327,4 +330,35 @@ def do_end_admission(*, request, membership, admission, ended_on) -> Admission:
     admission.ended_on = ended_on
     admission.save(update_fields=["ended_on"])
     _log("admission.ended", m, request, obj=admission, person=admission.person)
+    _prompt_discharge_plan(admission)
     return admission
+
+
+DISCHARGE_PLAN_KIND = "discharge_plan_due"
+
+
+def _prompt_discharge_plan(admission) -> int:
+    """A 措置入院・緊急措置入院 that ended (`discharge_plan` in register.json: the 退院後支援計画's first target
+    group, 2018 guideline) tells the staff of each organisation holding an open case of the person, with a
+    link to the case page (where discharge's panel opens the plan; discharge is above admissions, so it is
+    not named here), or — without an open case — the staff of the organisation holding the person's
+    record, with a link to the person page. One notice per stay, case and recipient (the key); the mail says
+    only that something waits in Renkei. Creating the plan still checks consent there."""
+    kind = reference.item("admission_kinds", admission.kind) or {}
+    if not kind.get("discharge_plan") or admission.person_id is None:
+        return 0
+    message = (f"{kind['name']}の退院・措置解除が記録されました。退院後支援計画（措置入院者等の退院後支援ガイドライン）"
+               "の作成を本人の同意を得て検討してください。")
+    cases = Case.objects.filter(person_id=admission.person_id, closed_at__isnull=True).select_related(
+        "organisation").order_by("pk")
+    made = 0
+    for case in cases:
+        made += notify(staff_with(case.organisation, "person.edit"), organisation=case.organisation,
+                       kind=DISCHARGE_PLAN_KIND, message=message, key=f"admission-ended:{admission.pk}:case:{case.pk}",
+                       url=reverse("cases:case_detail", args=[case.pk]), person=admission.person_id)
+    if not cases:
+        holder = admission.person.organisation
+        made += notify(staff_with(holder, "person.edit"), organisation=holder, kind=DISCHARGE_PLAN_KIND,
+                       message=message, key=f"admission-ended:{admission.pk}:person",
+                       url=reverse("cases:person_detail", args=[admission.person_id]), person=admission.person_id)
+    return made

@@ -13,4 +13,5 @@ class AdmissionsConfig(AppConfig):
 
         from . import panels
 
+        case_panels.register("case.head", "admissions.legal", 30, panels.case_legal_status)
         case_panels.register("person.head", "admissions.person", 20, panels.person_admissions)

@@ -137,6 +137,12 @@ def test_the_person_page_shows_the_health_centre_its_reports_and_stays_about_the
     page = client_for(pref.users.hana).get(f"/cases/persons/{hc_person.pk}/").content.decode()
     assert f"/admissions/reports/{police_report.pk}/" in page and "警察官通報（法23条）" in page
     assert AuditEvent.objects.filter(action="person.viewed", person_id=str(hc_person.pk)).exists()
+    # the panel's 医療情報 (the reports) has its own entry naming the person
+    listed = AuditEvent.objects.get(action="admission.listed", data__on="person")
+    assert listed.field_groups == ["基本情報", "医療情報"] and listed.data["reports"] == [police_report.pk]
+    from renkei.audit.models import AuditEventPerson
+
+    assert AuditEventPerson.objects.filter(event=listed, person_id=str(hc_person.pk)).exists()
     from types import SimpleNamespace
 
     from renkei.admissions.panels import person_admissions
@@ -144,4 +150,3 @@ def test_the_person_page_shows_the_health_centre_its_reports_and_stays_about_the
     # the panel shows nothing to a member without admission.view, whatever persons they see
     for membership in (pref.memberships.alice, pref.memberships.sam, None):
         assert person_admissions(SimpleNamespace(membership=membership), hc_person) is None
-    assert person_admissions(SimpleNamespace(membership=pref.memberships.hiro), hc_person) is not None

@@ -8,7 +8,7 @@ from renkei.cases import panels
 
 
 def test_the_apps_register_their_panels_by_slot_in_order():
-    assert [p.key for p in panels.panels("case.head")] == ["conferences.purpose", "discharge.progress"]
+    assert [p.key for p in panels.panels("case.head")] == ["conferences.purpose", "discharge.progress", "admissions.legal"]
     assert [p.key for p in panels.panels("case.body")] == ["referrals.case"]
     assert [p.key for p in panels.panels("person.head")] == ["consent.badge", "admissions.person", "subject_access.links"]
 
