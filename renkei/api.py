@@ -20,6 +20,7 @@ from renkei.discharge.api import router as discharge_router
 from renkei.guidance.api import router as guidance_router
 from renkei.referrals.api import fhir_router
 from renkei.referrals.api import router as referrals_router
+from renkei.subject_access.api import router as subject_access_router
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # An operation may name the media type of its 200 answer (the FHIR reads answer application/fhir+json).
@@ -86,4 +87,5 @@ api.add_router("/fhir", fhir_router)
 api.add_router("/conferences", conferences_router)
 api.add_router("/admissions", admissions_router)
 api.add_router("/discharge", discharge_router)
+api.add_router("/subject-access", subject_access_router)
 api.add_router("/hsds", hsds_router, auth=None if settings.HSDS_PUBLIC else django_auth)

@@ -10,7 +10,7 @@ from renkei.cases import panels
 def test_the_apps_register_their_panels_by_slot_in_order():
     assert [p.key for p in panels.panels("case.head")] == ["conferences.purpose", "discharge.progress", "admissions.legal"]
     assert [p.key for p in panels.panels("case.body")] == ["referrals.case"]
-    assert [p.key for p in panels.panels("person.head")] == ["consent.badge", "admissions.person"]
+    assert [p.key for p in panels.panels("person.head")] == ["consent.badge", "admissions.person", "subject_access.links"]
 
 
 def test_a_slot_renders_the_panels_that_show_something_with_only_their_context(monkeypatch, tmp_path, settings):
