@@ -77,7 +77,8 @@ def record(obj, **children) -> dict:
 
 
 def _entry(entry):
-    return record(entry, revisions=[record(r) for r in entry.revisions.order_by("number")])
+    # sorted here: ordering the prefetched revisions in SQL again would read them once per entry
+    return record(entry, revisions=[record(r) for r in sorted(entry.revisions.all(), key=lambda r: r.number)])
 
 
 def _case(case):
