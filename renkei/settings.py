@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "renkei.conferences",
     "renkei.admissions",
     "renkei.discharge",
+    "renkei.network",
     "renkei.subject_access",
     "renkei.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("conferences/", include("renkei.conferences.urls")),
     path("admissions/", include("renkei.admissions.urls")),
     path("discharge/", include("renkei.discharge.urls")),
+    path("network/", include("renkei.network.urls")),
     path("subject-access/", include("renkei.subject_access.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

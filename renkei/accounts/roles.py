@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, str] = {
     "audit.view": "自組織の監査ログを見る",
     "admission.view": "入院等関係事務（申請・通報・届出、措置診察、入院届・定期病状報告）を見る（保健所のみ）",
     "admission.edit": "入院等関係事務を記録する（保健所のみ）",
+    "network.view": "地域づくり（団体の育成・普及啓発・協議の場）の記録を見る（自組織と共催の記録）",
+    "network.edit": "地域づくりの記録を登録・更新する",
 }
 
 # Permissions only some organisation types may have (data/organisation_types.json "type_permissions"):
@@ -64,7 +66,7 @@ class Role:
 _ALL_WORK = {
     "dashboard.view", "person.view", "person.edit", "shared.view", "referral.send", "referral.respond",
     "conference.manage", "conference.attend", "directory.view", "consent.manage", "breakglass.use",
-    "report.view", "admission.view", "admission.edit",
+    "report.view", "admission.view", "admission.edit", "network.view", "network.edit",
 }
 
 ROLES: dict[str, Role] = {
@@ -79,12 +81,12 @@ ROLES: dict[str, Role] = {
     VIEWER: Role(
         VIEWER, "閲覧", "自組織の記録を見るだけの職員（書き込み不可）",
         frozenset({"dashboard.view", "person.view", "shared.view", "conference.attend", "directory.view",
-                   "report.view", "admission.view"}),
+                   "report.view", "admission.view", "network.view"}),
     ),
     PARTNER: Role(
         PARTNER, "連携先職員", "連携先機関の職員。共有された範囲だけを見て、依頼に応答する",
         frozenset({"dashboard.view", "shared.view", "referral.respond", "referral.send", "conference.attend",
-                   "directory.view"}),
+                   "directory.view", "network.view"}),
     ),
     PEER: Role(
         PEER, "ピアサポーター", "割り当てられた支援に必要な最小限の情報だけを見る",

@@ -15,7 +15,7 @@ TEMPLATES = ROOT / "templates"
 
 # Lowest first. An app may import from the apps before it in this list, never from one after it.
 LAYERS = ["core", "audit", "accounts", "notices", "guidance", "directory", "cases", "consent", "conferences",
-          "referrals", "admissions", "discharge", "subject_access", "demo"]
+          "referrals", "admissions", "discharge", "network", "subject_access", "demo"]
 RANK = {app: i for i, app in enumerate(LAYERS)}
 
 # Tools that drive the whole product from outside (they are not imported by the app code): the benchmark's
