@@ -25,6 +25,8 @@ EXPECTED = {
     "audit.view":            (False, True, False, False, False),
     "admission.view":        (True, True, True, False, False),
     "admission.edit":        (True, True, False, False, False),
+    "network.view":          (True, True, True, True, False),
+    "network.edit":          (True, True, False, False, False),
 }
 ROLE_ORDER = ["caseworker", "supervisor", "viewer", "partner", "peer"]
 
