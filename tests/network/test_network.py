@@ -56,7 +56,10 @@ def test_a_family_group_support_meeting_is_seen_by_the_co_organising_health_cent
     assert answer.status_code == 302
     support = group.supports.get()
     assert client_for(pref.users.hana).get(f"/network/supports/{support.pk}/").status_code == 200
-    assert "定例会に参加" in client_for(pref.users.hana).get(f"/network/groups/{group.pk}/").content.decode()
+    page = client_for(pref.users.hana).get(f"/network/groups/{group.pk}/").content.decode()
+    assert "定例会に参加" in page
+    assert "家族会" in page and "family_group" not in page  # kinds by their Japanese names, not their codes
+    assert "family_group" not in client_for(pref.users.hana).get("/network/groups/").content.decode()
     assert client_for(pref.users.mallory).get(f"/network/groups/{group.pk}/").status_code == 404
     assert AuditEvent.objects.filter(action="network.support_recorded").count() == 1
     assert Group.objects.count() == 1
