@@ -4,7 +4,7 @@
    (`ID_PARAMS`: a person, case, consultation, record entry, search document, consent, disclosure,
    referral, support-team member, conference, attendee, action item, discharge plan, pathway step,
    visit-support request, outreach visit, break-glass access) or it names something that is not (`NOT_PERSON_PARAMS`: staff,
-   the agency directory, one's own notifications). A route with a new parameter fails the test until
+   the agency directory, one's own notifications, the 地域づくり records). A route with a new parameter fails the test until
    it is classified, so new routes cannot slip through.
 2. Every route with a person-data id — of every app: cases, consent, audit, referrals (pages, API, FHIR),
    conferences, discharge — answers 404 to an outsider (another organisation's caseworker without
@@ -39,7 +39,10 @@ ID_PARAMS = {"person_id": "person", "case_id": "case", "consultation_id": "consu
 # Path parameters that name no person-level data of someone else: staff memberships (staff management),
 # the HSDS agency directory, and one's own notifications (looked up by the requesting user).
 NOT_PERSON_PARAMS = {"membership_id", "organization_id", "service_id", "schedule_id", "sal_id", "taxonomy_id",
-                     "term_id", "notification_id"}
+                     "term_id", "notification_id",
+                     # 地域づくり: groups, their support log, 普及啓発 and meetings hold no person data (counts and
+                     # organisations only); their 404 for other offices is tested in tests/network.
+                     "group_id", "support_id", "outreach_id", "meeting_id"}
 # Kinds whose routes show a registered person (the visit-support programme names the patient only by the
 # request's own fields, so its reads are audited against the request, not a person).
 PERSONLESS_KINDS = {"visit_request"}
